@@ -1,0 +1,1 @@
+"""The shop assistant's Rasa side: launcher, compatibility patches, NLU components."""

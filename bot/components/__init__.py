@@ -1,0 +1,1 @@
+"""Rasa graph components of the assistant itself (not of the handoff module)."""
