@@ -1,0 +1,1 @@
+"""The human handoff module: detection inside Rasa, transfer to live agents."""

@@ -1,0 +1,71 @@
+"""Exceptions of the handoff package.
+
+HandoffError
+├── ConfigError      handoff.yml has a wrong key, type or value (names file, key, what is allowed)
+├── SessionError     a live-agent session cannot do what was asked
+│   ├── SessionNotFound   no session with that id
+│   └── SessionConflict   the session is not in a state that allows it (already taken, closed...)
+├── RequestError     a request to the handoff service is not acceptable
+│   ├── BadRequest        malformed body or parameter (400)
+│   ├── Unauthorized      no or unknown token (401)
+│   └── Forbidden         the agent may not do this (403)
+├── RasaUnavailable  the Rasa server could not be reached or refused a call
+└── ConnectorUnavailable  a live-agent connector (webhook, Chatwoot) failed
+"""
+from __future__ import annotations
+
+
+class HandoffError(Exception):
+    """Root of every error raised by the handoff package."""
+
+
+class ConfigError(HandoffError):
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source, self.key, self.problem = source, key, problem
+        super().__init__(f"{source}: '{key}' {problem}")
+
+
+class SessionError(HandoffError):
+    def __init__(self, session_id: str, message: str) -> None:
+        self.session_id = session_id
+        super().__init__(message)
+
+
+class SessionNotFound(SessionError):
+    def __init__(self, session_id: str) -> None:
+        super().__init__(session_id, f"no session '{session_id}': list sessions with GET /api/sessions")
+
+
+class SessionConflict(SessionError):
+    def __init__(self, session_id: str, status: str, wanted: str) -> None:
+        self.status = status
+        super().__init__(session_id, f"session '{session_id}' is {status}, so it cannot be {wanted}; "
+                                     "reload the queue to see its current state")
+
+
+class RequestError(HandoffError):
+    status = 400
+
+
+class BadRequest(RequestError):
+    status = 400
+
+
+class Unauthorized(RequestError):
+    status = 401
+
+
+class Forbidden(RequestError):
+    status = 403
+
+
+class RasaUnavailable(HandoffError):
+    def __init__(self, url: str, problem: str) -> None:
+        self.url = url
+        super().__init__(f"Rasa at {url} {problem}; check that it runs with --enable-api and the same RASA_TOKEN")
+
+
+class ConnectorUnavailable(HandoffError):
+    def __init__(self, connector: str, problem: str) -> None:
+        self.connector = connector
+        super().__init__(f"the {connector} connector failed: {problem}; check its URL and credentials")
