@@ -1,0 +1,110 @@
+"""``python -m handoff replay``: what would the current handoff.yml do on past conversations?
+``python -m handoff serve``: the handoff service for live agents (settings from the environment).
+
+    python -m handoff replay                          # the tracker store in endpoints.yml
+    python -m handoff replay --file conversations.json
+    python -m handoff replay --config my-handoff.yml --since 2026-11-17 --json
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import List, Optional
+
+from handoff.config import HandoffConfig
+from handoff.errors import HandoffError
+from handoff.replay import ReplaySummary, load_export, load_tracker_store, replay
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m handoff", description="Handoff tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("replay", help="run handoff.yml over stored conversations")
+    run.add_argument("--config", type=Path, default=Path("handoff.yml"), help="handoff file (default: handoff.yml)")
+    source = run.add_mutually_exclusive_group()
+    source.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"),
+                        help="read Rasa's tracker store configured here (default: endpoints.yml)")
+    source.add_argument("--file", type=Path, help="an exported JSON/JSONL file of trackers instead")
+    run.add_argument("--since", help="only conversations active since this date (YYYY-MM-DD, UTC)")
+    run.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    commands.add_parser("serve", help="run the handoff service (HANDOFF_PORT, default 5006)")
+    return parser
+
+
+def serve() -> int:
+    from handoff.service.app import create_app
+    from handoff.service.settings import ServiceSettings
+
+    from bot.compat import patch_sanic_websockets
+    from handoff.connectors import create_connector
+
+    patch_sanic_websockets()  # sanic 21.12 websockets on Python 3.11 (see bot/compat.py)
+    try:
+        settings = ServiceSettings.from_env()
+        connector = create_connector(os.environ)
+    except HandoffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not settings.agents:
+        print("warning: no agents configured (HANDOFF_AGENT_TOKEN or HANDOFF_AGENTS): nobody can log in",
+              file=sys.stderr)
+    create_app(settings, connector=connector).run(host=settings.host, port=settings.port, access_log=False)
+    return 0
+
+
+def _since(value: Optional[str]) -> Optional[datetime]:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    except ValueError as exc:
+        raise HandoffError(f"--since {value!r} is not a date; use YYYY-MM-DD") from exc
+
+
+def _print_table(summary: ReplaySummary) -> None:
+    print(f"{'conversation':<36} {'turns':>5}  {'hand off':<9} {'turn':>4}  reason")
+    for r in summary.results:
+        if r.decision:
+            top = r.decision.evidence[0]
+            print(f"{r.conversation_id[:36]:<36} {r.turns:>5}  {r.decision.mode:<9} {r.turn:>4}  {top.key}: {top.detail}")
+        else:
+            print(f"{r.conversation_id[:36]:<36} {r.turns:>5}  {'no':<9} {'':>4}")
+    totals = summary.totals()
+    print(f"\n{totals['hand_off']} of {totals['conversations']} conversations would hand off "
+          f"({100 * totals['rate']:.1f}%): {totals['transfers']} transfers, {totals['offers']} offers")
+    for reason, count in totals["by_reason"].items():
+        print(f"  {reason:<32} {count}")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return serve()
+    try:
+        config = HandoffConfig.load(args.config)
+        if args.file:
+            trackers = load_export(args.file)
+            since = _since(args.since)
+            if since:
+                trackers = [t for t in trackers if max((e.get("timestamp") or 0 for e in t["events"]), default=0)
+                            >= since.timestamp()]
+        else:
+            trackers = asyncio.run(load_tracker_store(args.endpoints, _since(args.since)))
+    except HandoffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    summary = replay(trackers, config)
+    if args.json:
+        print(json.dumps({"results": [r.as_dict() for r in summary.results], "totals": summary.totals()}, indent=2))
+    else:
+        _print_table(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
