@@ -1,0 +1,60 @@
+"""Outbound HTTP for the handoff package and the actions that call it: one aiohttp
+session per client, opened on first use, and POSTs that retry connection errors,
+timeouts and 5xx answers with exponential backoff. Callers turn the final answer or
+error into their own exception."""
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Optional
+
+import aiohttp
+
+RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    text: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 300
+
+    def json(self) -> Any:
+        return json.loads(self.text) if self.text else {}
+
+
+class HttpClient:
+    def __init__(self, timeout: float, retries: int = 2, headers: Optional[Dict[str, str]] = None,
+                 backoff: float = 0.2) -> None:
+        self.retries, self.backoff, self._headers = retries, backoff, headers or {}
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout, headers=self._headers)
+        return self._session
+
+    async def post(self, url: str, retries: Optional[int] = None, **kwargs: Any) -> Reply:
+        """The first answer below 500, or the last one; raises RETRYABLE errors when every try failed."""
+        tries = (self.retries if retries is None else retries) + 1
+        for attempt in range(tries):
+            last = attempt == tries - 1
+            try:
+                async with self._client().post(url, **kwargs) as response:
+                    reply = Reply(response.status, await response.text())
+                if reply.status < 500 or last:
+                    return reply
+            except RETRYABLE:
+                if last:
+                    raise
+            await asyncio.sleep(self.backoff * 2 ** attempt)
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
