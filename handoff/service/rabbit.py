@@ -1,0 +1,34 @@
+"""Scaled out, Rasa publishes its events to RabbitMQ with its own Pika broker
+(endpoints.yml `event_broker: type: pika`, listing this queue under `queues`); the
+handoff service consumes that queue instead of receiving our broker's POSTs. Messages
+are acknowledged only after they were handled, so nothing is lost on a restart."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict
+
+import aio_pika
+
+logger = logging.getLogger(__name__)
+
+
+async def consume_rasa_events(url: str, queue: str, handle: Callable[[Dict[str, Any]], Awaitable[Any]]) -> Any:
+    """Start consuming; returns the connection (close it to stop)."""
+    connection = await aio_pika.connect_robust(url)
+    channel = await connection.channel()
+    await channel.set_qos(prefetch_count=1)  # one at a time: the customer's messages stay in order
+    declared = await channel.declare_queue(queue, durable=True)
+
+    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        async with message.process(requeue=True):
+            try:
+                event = json.loads(message.body)
+            except ValueError:
+                logger.error("not a Rasa event on %s: %r", queue, message.body[:200])
+                return
+            await handle(event)
+
+    await declared.consume(on_message)
+    logger.info("consuming Rasa's events from RabbitMQ queue %s", queue)
+    return connection

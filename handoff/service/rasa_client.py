@@ -1,0 +1,58 @@
+"""The handoff service's calls to Rasa's HTTP API, with one aiohttp session:
+an agent's message goes to the customer as a bot event (recorded in the tracker and
+sent on the customer's latest channel); a hand-back resumes the conversation and
+runs the bot's hand-back action so the bot takes over."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+from urllib.parse import quote
+
+from handoff.errors import RasaUnavailable
+from handoff.http import RETRYABLE, HttpClient
+
+HANDBACK_ACTION = "action_back_from_agent"
+
+
+class RasaClient:
+    def __init__(self, url: str, token: str, retries: int = 2) -> None:
+        self.url, self.token = url.rstrip("/"), token
+        self._http = HttpClient(timeout=10, retries=retries)
+
+    async def close(self) -> None:
+        await self._http.close()
+
+    async def _post(self, path: str, body: Any, params: Optional[Dict[str, str]] = None) -> Any:
+        query = {"token": self.token, **(params or {})}
+        try:
+            reply = await self._http.post(f"{self.url}/conversations/{path}", json=body, params=query)
+        except RETRYABLE as exc:
+            raise RasaUnavailable(self.url, f"could not be reached ({exc.__class__.__name__})") from exc
+        if reply.status >= 400:
+            raise RasaUnavailable(self.url, f"answered {reply.status}: {reply.text[:200]}")
+        return reply.json()
+
+    async def send_agent_message(self, conversation_id: str, text: str, agent: str) -> None:
+        """The customer sees it on their channel; the tracker records it with the agent's name."""
+        event = {"event": "bot", "text": text, "metadata": {"agent": agent}}
+        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", event,
+                         {"execute_side_effects": "true", "output_channel": "latest"})
+
+    async def send_update(self, conversation_id: str, text: str) -> None:
+        """A word from the service itself (queue updates), not from an agent."""
+        event = {"event": "bot", "text": text, "metadata": {"handoff": "update"}}
+        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", event,
+                         {"execute_side_effects": "true", "output_channel": "latest"})
+
+    async def hand_back(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """Resume the conversation, then let the bot take over (and ask for a rating)."""
+        cid = quote(conversation_id, safe="")
+        await self._post(f"{cid}/tracker/events", {"event": "resume"})
+        result = await self._post(f"{cid}/execute", {"name": HANDBACK_ACTION}, {"output_channel": "latest"})
+        # /execute runs one action and stops; the bot now waits for the customer, as after any turn.
+        await self._post(f"{cid}/tracker/events", {"event": "action", "name": "action_listen"})
+        return (result or {}).get("messages", [])
+
+    async def end(self, conversation_id: str, text: str, agent: str) -> None:
+        """Closed without hand-back: a polite last word; the conversation stays with no one pending."""
+        await self.send_agent_message(conversation_id, text, agent)
+        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", {"event": "resume"})

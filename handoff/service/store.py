@@ -1,0 +1,243 @@
+"""Live-agent sessions and their messages, persisted with SQLAlchemy (SQLite by
+default, PostgreSQL by URL), so a restart of the handoff service loses nothing.
+
+A session goes queued -> assigned (an agent accepted) -> active (the agent wrote)
+-> resolved | returned (to the bot) | abandoned; a transfer puts it back in the
+queue for another skill or agent. State changes are single conditional UPDATEs, so
+two agents accepting at once cannot both win. SQLAlchemy runs in a worker thread:
+nothing here blocks the event loop."""
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from handoff.errors import SessionConflict, SessionNotFound
+from handoff.evidence import PRIORITY_RANK
+
+QUEUED, ASSIGNED, ACTIVE = "queued", "assigned", "active"
+RESOLVED, RETURNED, ABANDONED = "resolved", "returned", "abandoned"
+OPEN = (QUEUED, ASSIGNED, ACTIVE)
+CLOSED = (RESOLVED, RETURNED, ABANDONED)
+T = TypeVar("T")
+
+metadata = sa.MetaData()
+sessions = sa.Table(
+    "handoff_sessions", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("skill", sa.String(64), nullable=False),
+    sa.Column("priority", sa.String(16), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),  # priority as a number, for ordering
+    sa.Column("agent", sa.String(64)),
+    sa.Column("context", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("assigned_at", sa.DateTime(timezone=True)),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("escalated", sa.Integer, nullable=False, default=0),
+    sa.Column("rating", sa.Integer),
+    sa.Column("external_id", sa.String(64), index=True),  # the session in a connector's system (Chatwoot)
+)
+messages = sa.Table(
+    "handoff_messages", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.String(36), sa.ForeignKey("handoff_sessions.id"), nullable=False, index=True),
+    sa.Column("sender", sa.String(16), nullable=False),  # customer | agent | bot | note | system
+    sa.Column("author", sa.String(64)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    conversation_id: str
+    status: str
+    skill: str
+    priority: str
+    agent: Optional[str]
+    context: Dict[str, Any]
+    created_at: datetime
+    assigned_at: Optional[datetime]
+    closed_at: Optional[datetime]
+    escalated: int
+    rating: Optional[int]
+    external_id: Optional[str] = None
+
+    def as_dict(self) -> Dict[str, Any]:
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        for key in ("created_at", "assigned_at", "closed_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+@dataclass(frozen=True)
+class Message:
+    seq: int
+    session_id: str
+    sender: str
+    author: Optional[str]
+    text: str
+    at: datetime
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"seq": self.seq, "session_id": self.session_id, "sender": self.sender, "author": self.author,
+                "text": self.text, "at": self.at.isoformat()}
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Databases made by an earlier version get the columns added since."""
+    present = {c["name"] for c in sa.inspect(engine).get_columns("handoff_sessions")}
+    if "external_id" not in present:
+        with engine.begin() as connection:
+            connection.execute(sa.text("ALTER TABLE handoff_sessions ADD COLUMN external_id VARCHAR(64)"))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _utc(value: Optional[datetime]) -> Optional[datetime]:
+    """SQLite hands datetimes back without their zone; they were stored in UTC."""
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def _session(row: Any) -> Session:
+    return Session(id=row.id, conversation_id=row.conversation_id, status=row.status, skill=row.skill,
+                   priority=row.priority, agent=row.agent, context=json.loads(row.context),
+                   created_at=_utc(row.created_at), assigned_at=_utc(row.assigned_at),
+                   closed_at=_utc(row.closed_at), escalated=row.escalated, rating=row.rating,
+                   external_id=row.external_id)
+
+
+def _message(row: Any) -> Message:
+    return Message(seq=row.seq, session_id=row.session_id, sender=row.sender, author=row.author, text=row.text,
+                   at=_utc(row.at))
+
+
+class SessionStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._listeners: List[Callable[[str, Any], Awaitable[None]]] = []
+
+    def subscribe(self, listener: Callable[[str, Any], Awaitable[None]]) -> None:
+        """Called with ("session", Session) after every change and ("message", Message) after every message."""
+        self._listeners.append(listener)
+
+    async def _changed(self, kind: str, item: Any) -> Any:
+        for listener in self._listeners:
+            await listener(kind, item)
+        return item
+
+    @classmethod
+    def from_url(cls, url: str) -> SessionStore:
+        """`sqlite:///var/handoff.db` (the default) or `postgresql://user@host/db`."""
+        parsed = sa.engine.make_url(url)
+        if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        metadata.create_all(engine)
+        _add_missing_columns(engine)
+        return cls(engine)
+
+    async def _run(self, work: Callable[[Connection], T]) -> T:
+        def in_transaction() -> T:
+            with self.engine.begin() as connection:
+                return work(connection)
+        return await asyncio.get_running_loop().run_in_executor(None, in_transaction)
+
+    async def create(self, conversation_id: str, context: Dict[str, Any], skill: str, priority: str) -> Session:
+        row = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "status": QUEUED, "skill": skill,
+               "priority": priority, "rank": PRIORITY_RANK.get(priority, 1), "context": json.dumps(context),
+               "created_at": _now(), "escalated": 0}
+        await self._run(lambda c: c.execute(sessions.insert().values(**row)))
+        return await self._changed("session", await self.get(row["id"]))
+
+    async def get(self, session_id: str) -> Session:
+        row = await self._run(lambda c: c.execute(sessions.select().where(sessions.c.id == session_id)).first())
+        if row is None:
+            raise SessionNotFound(session_id)
+        return _session(row)
+
+    async def list(self, statuses: Sequence[str] = OPEN, skill: Optional[str] = None) -> List[Session]:
+        """Most urgent first, then longest waiting."""
+        query = sessions.select().where(sessions.c.status.in_(list(statuses)))
+        if skill:
+            query = query.where(sessions.c.skill == skill)
+        query = query.order_by(sessions.c.rank.desc(), sessions.c.created_at.asc())
+        rows = await self._run(lambda c: c.execute(query).all())
+        return [_session(row) for row in rows]
+
+    async def open_for(self, conversation_id: str, statuses: Sequence[str] = OPEN) -> Optional[Session]:
+        """The conversation's latest session in one of these states (by default: still open)."""
+        query = (sessions.select().where(sessions.c.conversation_id == conversation_id)
+                 .where(sessions.c.status.in_(list(statuses))).order_by(sessions.c.created_at.desc()))
+        row = await self._run(lambda c: c.execute(query).first())
+        return _session(row) if row is not None else None
+
+    async def _transition(self, session_id: str, allowed: Sequence[str], wanted: str, **values: Any) -> Session:
+        update = sessions.update().where(sessions.c.id == session_id).where(sessions.c.status.in_(list(allowed)))
+        changed = await self._run(lambda c: c.execute(update.values(**values)).rowcount)
+        session = await self.get(session_id)
+        if not changed:
+            raise SessionConflict(session_id, session.status, wanted)
+        return await self._changed("session", session)
+
+    async def accept(self, session_id: str, agent: str) -> Session:
+        return await self._transition(session_id, (QUEUED,), "accepted", status=ASSIGNED, agent=agent,
+                                      assigned_at=_now())
+
+    async def activate(self, session_id: str) -> Session:
+        return await self._transition(session_id, (ASSIGNED,), "activated", status=ACTIVE)
+
+    async def transfer(self, session_id: str, skill: Optional[str] = None, agent: Optional[str] = None) -> Session:
+        """Back to the queue, for another skill or a named agent (who then accepts it)."""
+        current = await self.get(session_id)
+        return await self._transition(session_id, (ASSIGNED, ACTIVE), "transferred", status=QUEUED,
+                                      skill=skill or current.skill, agent=agent, assigned_at=None)
+
+    async def escalate(self, session_id: str, priority: str) -> Session:
+        return await self._transition(session_id, (QUEUED,), "escalated", priority=priority,
+                                      rank=PRIORITY_RANK.get(priority, 1), escalated=sessions.c.escalated + 1)
+
+    async def close(self, session_id: str, status: str) -> Session:
+        if status not in CLOSED:
+            raise ValueError(f"a session closes as one of {', '.join(CLOSED)}, not '{status}'")
+        return await self._transition(session_id, OPEN, status, status=status, closed_at=_now())
+
+    async def rate(self, session_id: str, rating: int) -> Session:
+        if not 1 <= rating <= 5:
+            raise ValueError(f"a rating is 1 to 5, not {rating}")
+        return await self._transition(session_id, CLOSED, "rated", rating=rating)
+
+    async def add_message(self, session_id: str, sender: str, text: str, author: Optional[str] = None) -> Message:
+        row = {"session_id": session_id, "sender": sender, "author": author, "text": text, "at": _now()}
+        await self.get(session_id)
+        seq = await self._run(lambda c: c.execute(messages.insert().values(**row)).inserted_primary_key[0])
+        return await self._changed("message", Message(seq=seq, **row))
+
+    async def link(self, session_id: str, external_id: str) -> None:
+        """Remember the session's id in a connector's system."""
+        update = sessions.update().where(sessions.c.id == session_id).values(external_id=external_id)
+        await self._run(lambda c: c.execute(update))
+
+    async def by_external(self, external_id: str) -> Session:
+        query = sessions.select().where(sessions.c.external_id == external_id)
+        row = await self._run(lambda c: c.execute(query).first())
+        if row is None:
+            raise SessionNotFound(f"(linked to '{external_id}')")
+        return _session(row)
+
+    async def messages(self, session_id: str, after: int = 0) -> List[Message]:
+        query = (messages.select().where(messages.c.session_id == session_id).where(messages.c.seq > after)
+                 .order_by(messages.c.seq))
+        return [_message(row) for row in await self._run(lambda c: c.execute(query).all())]
