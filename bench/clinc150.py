@@ -1,0 +1,153 @@
+"""Gray area on CLINC150 (Larson et al. 2019): the assistant's own NLU pipeline
+(bot/config.yml, without the FAQ ResponseSelector that CLINC150 has no use for),
+trained on the full training set with the out-of-scope class, then scored on the
+test set. Prints in-scope accuracy and out-of-scope recall for the raw classifier,
+for the pipeline as the bot runs it (FallbackClassifier threshold and margin), and
+for a sweep of thresholds, next to the paper's table; plus the training time.
+
+    .venv/bin/python bench/clinc150.py [--data PATH] [--epochs N] [--workdir DIR]
+
+"Out of scope" for the assistant means the classifier said `oos` or the fallback
+turned the message into `nlu_fallback` (what the gray-area trigger and the bot's
+fallback act on). An in-scope message counts as right only when its intent wins.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "data" / "clinc150" / "data_full.json"
+OOS = "oos"
+FALLBACK = "nlu_fallback"
+
+PAPER = [  # Table 2 of the paper, full data set: in-scope accuracy %, out-of-scope recall %
+    ("Rasa 2019 (spacy-sklearn), oos class", 91.5, 45.3),
+    ("Rasa 2019, threshold", 90.9, 31.2),
+    ("Dialogflow, oos class", 91.7, 14.0),
+    ("Dialogflow, threshold", 90.8, 26.7),
+    ("BERT, oos class", 96.9, 40.3),
+    ("BERT, threshold", 96.2, 52.3),
+]
+
+
+def pipeline_config(epochs: int | None) -> Tuple[Dict, float, float]:
+    """bot/config.yml's NLU pipeline without the FAQ ResponseSelector and without policies."""
+    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text())
+    pipeline = [c for c in config["pipeline"] if c["name"] != "ResponseSelector"]
+    fallback = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    if epochs:
+        for component in pipeline:
+            if "epochs" in component:
+                component["epochs"] = epochs
+    nlu_only = {"recipe": config["recipe"], "language": config["language"], "pipeline": pipeline,
+                "assistant_id": "clinc150-bench"}
+    return nlu_only, float(fallback["threshold"]), float(fallback.get("ambiguity_threshold", 0.0))
+
+
+def write_training_data(examples: Sequence[Sequence[str]], path: Path) -> None:
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    messages = [Message(data={"text": text, "intent": intent}) for text, intent in examples]
+    RasaYAMLWriter().dump(path, TrainingData(training_examples=messages))
+
+
+def train(workdir: Path, examples: Sequence[Sequence[str]], epochs: int | None) -> Tuple[Path, float, float, float]:
+    from rasa.model_training import train_nlu
+
+    config, threshold, margin = pipeline_config(epochs)
+    (workdir / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    write_training_data(examples, workdir / "nlu.yml")
+    started = time.perf_counter()
+    model = train_nlu(config=str(workdir / "config.yml"), nlu_data=str(workdir / "nlu.yml"),
+                      output=str(workdir / "models"), fixed_model_name="clinc150")
+    if not model:
+        raise SystemExit("training failed: see the log above")
+    return Path(model), time.perf_counter() - started, threshold, margin
+
+
+async def rankings(model: Path, texts: Sequence[str]) -> List[Tuple[str, List[Tuple[str, float]]]]:
+    """For each text: the pipeline's final intent and the classifier's own ranking."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    results = []
+    for text in texts:
+        parse = await agent.parse_message(text)
+        ranking = [(r["name"], float(r["confidence"])) for r in parse.get("intent_ranking", [])
+                   if r["name"] != FALLBACK]
+        results.append((parse["intent"]["name"], ranking))
+    return results
+
+
+def score(gold: Sequence[str], predicted: Sequence[str]) -> Tuple[float, float]:
+    in_scope = [(g, p) for g, p in zip(gold, predicted) if g != OOS]
+    out_scope = [(g, p) for g, p in zip(gold, predicted) if g == OOS]
+    accuracy = sum(g == p for g, p in in_scope) / len(in_scope)
+    recall = sum(p in (OOS, FALLBACK) for _, p in out_scope) / len(out_scope)
+    return 100 * accuracy, 100 * recall
+
+
+def with_threshold(ranking: List[Tuple[str, float]], threshold: float, margin: float) -> str:
+    """What FallbackClassifier does with a given threshold and ambiguity margin."""
+    if not ranking:
+        return FALLBACK
+    top = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    if top < threshold or (margin and top - second < margin):
+        return FALLBACK
+    return ranking[0][0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--epochs", type=int, default=None, help="override the pipeline's epochs (default: as configured)")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the model and data here")
+    args = parser.parse_args()
+    if not args.data.exists():
+        raise SystemExit(f"{args.data} not found: pass --data with CLINC150's data_full.json")
+    data = json.loads(args.data.read_text())
+    training = data["train"] + data["oos_train"]
+    test = data["test"] + data["oos_test"]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="clinc150-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    model, seconds, threshold, margin = train(workdir, training, args.epochs)
+    started = time.perf_counter()
+    parsed = asyncio.run(rankings(model, [text for text, _ in test]))
+    parse_ms = (time.perf_counter() - started) * 1000 / len(test)
+    gold = [intent for _, intent in test]
+
+    rows = [
+        ("this pipeline, oos class only", *score(gold, [r[0][0] if r else FALLBACK for _, r in parsed])),
+        (f"this pipeline as the bot runs it (fallback {threshold}, margin {margin})",
+         *score(gold, [intent for intent, _ in parsed])),
+    ]
+    print(f"\nCLINC150 full: trained on {len(training)} examples ({len(data['oos_train'])} oos) "
+          f"in {seconds:.0f} s; tested on {len(test)} ({len(data['oos_test'])} oos), {parse_ms:.1f} ms a message")
+    print("\n| model, method | in-scope accuracy % | out-of-scope recall % |\n|---|---|---|")
+    for name, accuracy, recall in rows:
+        print(f"| {name} | {accuracy:.1f} | {recall:.1f} |")
+    for name, accuracy, recall in PAPER:
+        print(f"| paper: {name} | {accuracy:.1f} | {recall:.1f} |")
+    print("\nThreshold sweep (margin as configured):\n\n| threshold | in-scope accuracy % | out-of-scope recall % |\n|---|---|---|")
+    for sweep in (0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8):
+        accuracy, recall = score(gold, [with_threshold(r, sweep, margin) for _, r in parsed])
+        print(f"| {sweep:.2f} | {accuracy:.1f} | {recall:.1f} |")
+    print(f"\nmodel and data kept in {workdir}")
+
+
+if __name__ == "__main__":
+    main()
