@@ -89,7 +89,7 @@ class ActionHandoff(Action):
         dispatcher.utter_message(
             text=f"I'm passing you to {team} now. They'll see our whole conversation, so you won't need to "
             f"repeat yourself. {_queue(ticket.position, ticket.wait_seconds)} Please stay in this chat; "
-            "a person will reply here."
+            "a person will reply here. If you'd rather not wait, say \"never mind\"."
         )
         # The person takes over from here: no form stays half-way open.
         return [ActiveLoop(None), ConversationPaused()]

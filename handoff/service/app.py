@@ -23,6 +23,7 @@ from handoff.errors import (BadRequest, ConnectorUnavailable, Forbidden, Handoff
 from handoff.service.duty import Duty
 from handoff.service.escalation import run_escalation
 from handoff.service.hub import Hub
+from handoff.service.queue_exit import customer_leaves, run_queue_watch, wants_to_leave
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.openapi import spec
 from handoff.service.rasa_client import RasaClient
@@ -51,6 +52,8 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     @app.listener("after_server_start")
     async def start_background(app: Sanic, _: Any) -> None:
         app.add_task(run_escalation(app.ctx.store, app.ctx.rasa, settings.escalate_after_seconds))
+        app.add_task(run_queue_watch(app.ctx.store, app.ctx.rasa, app.ctx.duty.off_duty_reason,
+                                     settings.queue_check_seconds))
         if settings.rabbitmq_url:
             app.ctx.consumer = await consume_rasa_events(
                 settings.rabbitmq_url, settings.rabbitmq_queue, lambda event: relay_customer_event(app, event))
@@ -142,6 +145,19 @@ async def _tell_connector(app: Sanic, session: Session, call: str, *args: Any) -
         await app.ctx.store.add_message(session.id, "system", str(exc))
 
 
+async def _accept(app: Sanic, session: Session, agent: str) -> Session:
+    """Exactly one agent wins. A session left as a message has the bot in the chat: pause it,
+    so what the customer writes next goes to the person."""
+    accepted = await app.ctx.store.accept(session.id, agent)
+    if accepted.left_message_at is not None:
+        try:
+            await app.ctx.rasa.pause(accepted.conversation_id)
+        except RasaUnavailable as exc:
+            logger.error("session %s: the conversation could not be paused: %s", session.id, exc)
+            await app.ctx.store.add_message(session.id, "system", f"the bot could not be paused: {exc}")
+    return accepted
+
+
 async def _agent_says(app: Sanic, session: Session, text: str, author: str) -> Any:
     if session.status not in (ASSIGNED, ACTIVE):
         raise SessionConflict(session.id, session.status, "written to")
@@ -177,7 +193,16 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Optional[An
         return None
     message = await store.add_message(session.id, "customer", str(event.get("text") or ""))
     await _tell_connector(app, session, "customer_wrote", message)
+    settings: ServiceSettings = app.ctx.settings
+    if session.customer_waiting and wants_to_leave(event, settings.leave_intents, settings.leave_confidence):
+        app.add_task(_customer_leaves(app, session))  # not on the broker's time: it talks to Rasa
     return message
+
+
+async def _customer_leaves(app: Sanic, session: Session) -> None:
+    closed = await customer_leaves(app.ctx.store, app.ctx.rasa, session)
+    if closed is not None:
+        await _tell_connector(app, closed, "closed")
 
 
 async def _position(store: SessionStore, session: Session) -> int:
@@ -245,8 +270,11 @@ def _routes(app: Sanic) -> None:
                 await store.close(session.id, ABANDONED)  # nobody will see it: the customer must hear so
                 raise
         off_duty = request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
-        if off_duty:  # it stays queued as a message for when someone is back
+        if off_duty and session.customer_waiting:  # it stays queued as a message for when someone is back
+            session = await store.leave_as_message(session.id)
             await store.add_message(session.id, "system", f"left as a message: {off_duty}")
+        elif not off_duty and session.status == QUEUED and session.left_message_at is not None:
+            session = await store.waiting_again(session.id)  # asked again, and this time someone is there
         position = await _position(store, session)
         wait = position * request.app.ctx.settings.wait_per_session_seconds
         return response.json({"session": session.as_dict(), "position": position, "estimated_wait_seconds": wait,
@@ -277,7 +305,7 @@ def _routes(app: Sanic) -> None:
         session = await store.get(str(body.get("session_id", "")))
         author = str(body.get("agent") or "agent")
         if session.status == QUEUED:
-            session = await store.accept(session.id, author)
+            session = await _accept(request.app, session, author)
         if body.get("type") == "message":
             message = await _agent_says(request.app, session, _text(body), author)
             return response.json({"message": message.as_dict()}, status=201)
@@ -300,7 +328,7 @@ def _routes(app: Sanic) -> None:
         if kind == "message_created" and event.get("message_type") == "outgoing" and not event.get("private"):
             session = await request.app.ctx.store.by_external(str(conversation.get("id")))
             if session.status == QUEUED:
-                session = await request.app.ctx.store.accept(session.id, author)
+                session = await _accept(request.app, session, author)
             message = await _agent_says(request.app, session, _text(event, "content"), author)
             return response.json({"message": message.as_dict()}, status=201)
         if kind == "conversation_status_changed" and event.get("status") == "resolved":
@@ -355,7 +383,7 @@ def _routes(app: Sanic) -> None:
         if len(busy) >= agent.capacity:
             raise SessionConflict(session_id, f"waiting while {agent.name} has {len(busy)} chats (the limit)",
                                   "accepted")
-        return response.json({"session": (await store.accept(session_id, agent.name)).as_dict()})
+        return response.json({"session": (await _accept(request.app, session, agent.name)).as_dict()})
 
     @app.post("/api/sessions/<session_id>/messages")
     async def send(request: Request, session_id: str) -> HTTPResponse:

@@ -52,7 +52,21 @@ class RasaClient:
         await self._post(f"{cid}/tracker/events", {"event": "action", "name": "action_listen"})
         return (result or {}).get("messages", [])
 
+    async def release(self, conversation_id: str, text: str) -> None:
+        """Nobody will take over after all: tell the customer and give the bot the conversation."""
+        await self.send_update(conversation_id, text)
+        await self._resume(conversation_id)
+
+    async def _resume(self, conversation_id: str) -> None:
+        """The bot has the conversation again and waits for the customer, as after any turn."""
+        await self._post(f"{quote(conversation_id, safe='')}/tracker/events",
+                         [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+
+    async def pause(self, conversation_id: str) -> None:
+        """A person takes over a conversation the bot had (a session left as a message)."""
+        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", {"event": "pause"})
+
     async def end(self, conversation_id: str, text: str, agent: str) -> None:
         """Closed without hand-back: a polite last word; the conversation stays with no one pending."""
         await self.send_agent_message(conversation_id, text, agent)
-        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", {"event": "resume"})
+        await self._resume(conversation_id)

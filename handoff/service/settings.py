@@ -48,6 +48,9 @@ class ServiceSettings:
     agent_idle_seconds: float = 120.0      # an agent is present this long after their last API call
     rabbitmq_url: str = ""                 # scaled out: consume Rasa's Pika broker queue instead
     rabbitmq_queue: str = "handoff_events"
+    queue_check_seconds: float = 15.0      # how often waiting customers are checked against the desk's duty
+    leave_intents: Tuple[str, ...] = ("stop",)  # a waiting customer saying this leaves the queue
+    leave_confidence: float = 0.6          # ...when the NLU is at least this sure
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> ServiceSettings:
@@ -72,7 +75,20 @@ class ServiceSettings:
             agent_idle_seconds=float(env.get("HANDOFF_AGENT_IDLE", "120")),
             rabbitmq_url=env.get("HANDOFF_RABBITMQ_URL", ""),
             rabbitmq_queue=env.get("HANDOFF_RABBITMQ_QUEUE", "handoff_events"),
+            queue_check_seconds=_positive(env, "HANDOFF_QUEUE_CHECK", "15"),
+            leave_intents=tuple(i.strip() for i in env.get("HANDOFF_LEAVE_INTENTS", "stop").split(",") if i.strip()),
+            leave_confidence=float(env.get("HANDOFF_LEAVE_CONFIDENCE", "0.6")),
         )
+
+
+def _positive(env: Mapping[str, str], key: str, default: str) -> float:
+    try:
+        value = float(env.get(key, default))
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError("environment", key, f"is '{env.get(key)}'; it must be a number of seconds above 0")
+    return value
 
 
 def _agents(path: Path) -> Tuple[Agent, ...]:

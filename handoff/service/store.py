@@ -45,6 +45,9 @@ sessions = sa.Table(
     sa.Column("escalated", sa.Integer, nullable=False, default=0),
     sa.Column("rating", sa.Integer),
     sa.Column("external_id", sa.String(64), index=True),  # the session in a connector's system (Chatwoot)
+    # Set when the customer was told nobody can take over now: the session stays queued as a
+    # message while the bot has the conversation again.
+    sa.Column("left_message_at", sa.DateTime(timezone=True)),
 )
 messages = sa.Table(
     "handoff_messages", metadata,
@@ -72,10 +75,16 @@ class Session:
     escalated: int
     rating: Optional[int]
     external_id: Optional[str] = None
+    left_message_at: Optional[datetime] = None
+
+    @property
+    def customer_waiting(self) -> bool:
+        """Queued with the customer paused in the chat, waiting for a person."""
+        return self.status == QUEUED and self.left_message_at is None
 
     def as_dict(self) -> Dict[str, Any]:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        for key in ("created_at", "assigned_at", "closed_at"):
+        for key in ("created_at", "assigned_at", "closed_at", "left_message_at"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
 
@@ -97,9 +106,11 @@ class Message:
 def _add_missing_columns(engine: Engine) -> None:
     """Databases made by an earlier version get the columns added since."""
     present = {c["name"] for c in sa.inspect(engine).get_columns("handoff_sessions")}
-    if "external_id" not in present:
-        with engine.begin() as connection:
-            connection.execute(sa.text("ALTER TABLE handoff_sessions ADD COLUMN external_id VARCHAR(64)"))
+    added = {"external_id": "VARCHAR(64)", "left_message_at": sa.DateTime(timezone=True).compile(dialect=engine.dialect)}
+    for name, kind in added.items():
+        if name not in present:
+            with engine.begin() as connection:
+                connection.execute(sa.text(f"ALTER TABLE handoff_sessions ADD COLUMN {name} {kind}"))
 
 
 def _now() -> datetime:
@@ -116,7 +127,7 @@ def _session(row: Any) -> Session:
                    priority=row.priority, agent=row.agent, context=json.loads(row.context),
                    created_at=_utc(row.created_at), assigned_at=_utc(row.assigned_at),
                    closed_at=_utc(row.closed_at), escalated=row.escalated, rating=row.rating,
-                   external_id=row.external_id)
+                   external_id=row.external_id, left_message_at=_utc(row.left_message_at))
 
 
 def _message(row: Any) -> Message:
@@ -213,6 +224,26 @@ class SessionStore:
         if status not in CLOSED:
             raise ValueError(f"a session closes as one of {', '.join(CLOSED)}, not '{status}'")
         return await self._transition(session_id, OPEN, status, status=status, closed_at=_now())
+
+    async def leave_as_message(self, session_id: str) -> Session:
+        """Nobody can take over now: the session stays queued, the customer goes back to the bot.
+        Only once: a session already left as a message raises SessionConflict."""
+        update = (sessions.update().where(sessions.c.id == session_id).where(sessions.c.status == QUEUED)
+                  .where(sessions.c.left_message_at.is_(None)).values(left_message_at=_now()))
+        changed = await self._run(lambda c: c.execute(update).rowcount)
+        session = await self.get(session_id)
+        if not changed:
+            raise SessionConflict(session_id, session.status if session.status != QUEUED else "left as a message",
+                                  "left as a message")
+        return await self._changed("session", session)
+
+    async def waiting_again(self, session_id: str) -> Session:
+        """A session left as a message whose customer is back, waiting in a paused chat."""
+        return await self._transition(session_id, (QUEUED,), "waited for", left_message_at=None)
+
+    async def withdraw(self, session_id: str) -> Session:
+        """The customer stopped waiting before anyone accepted: abandoned."""
+        return await self._transition(session_id, (QUEUED,), "withdrawn", status=ABANDONED, closed_at=_now())
 
     async def rate(self, session_id: str, rating: int) -> Session:
         if not 1 <= rating <= 5:

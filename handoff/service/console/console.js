@@ -125,6 +125,8 @@ function renderQueue(sessions) {
     const item = el("li", session.id === state.selected ? "selected" : "",
       el("span", `priority ${session.priority}`, session.priority), " ",
       session.escalated ? el("span", "escalated", `escalated ×${session.escalated} `) : "",
+      session.status === "queued" && session.left_message_at
+        ? el("span", "message-only", "message · not waiting in the chat ") : "",
       el("strong", "", session.conversation_id), " ",
       el("span", "meta", `${session.status}${session.agent ? " · " + session.agent : ""} · waiting ${minutesSince(session.created_at)}`),
       el("div", "meta", reason.detail || reason.trigger || ""));
