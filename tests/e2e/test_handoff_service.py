@@ -211,3 +211,50 @@ async def test_agents_get_new_sessions_and_messages_pushed(servers: Servers) -> 
         await asyncio.to_thread(servers.say, sender, "hello? anyone?")
         message = (await next_frame("message"))["message"]
         assert (message["session_id"], message["sender"], message["text"]) == (session["id"], "customer", "hello? anyone?")
+
+
+def bot_lines(servers: Servers, sender: str) -> list:
+    return [e.get("text") for e in servers.tracker(sender)["events"] if e["event"] == "bot"]
+
+
+def eventually(check: Any, within: float = 20.0) -> Any:
+    deadline = time.monotonic() + within
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return result
+
+
+def test_a_waiting_customer_who_says_never_mind_gets_the_bot_back(servers: Servers) -> None:
+    sender, session = transferred(servers)
+    assert servers.say(sender, "never mind") == []  # paused: the service decides
+    assert eventually(lambda: not servers.tracker(sender)["paused"]), "the conversation stayed paused"
+    assert "taken you out of the queue" in bot_lines(servers, sender)[-1]
+    detail = api(servers, "GET", f"/api/sessions/{session['id']}").json()
+    assert detail["session"]["status"] == "abandoned"
+    assert [m["text"] for m in detail["messages"]] == ["never mind", "the customer left the queue"]
+    assert "3-5 working days" in " ".join(m.get("text", "") for m in servers.say(sender, "how long does shipping take?"))
+
+
+def test_when_the_last_agent_leaves_waiting_customers_are_told_and_get_the_bot_back(
+        test_model: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    desk = Servers(tmp_path_factory.mktemp("desk-closes"), test_model,
+                   env={"HANDOFF_AGENT_IDLE": "5", "HANDOFF_QUEUE_CHECK": "0.5"})
+    try:
+        desk.start()
+        api(desk, "GET", "/api/me")  # the agent is there when the customer asks...
+        sender, session = transferred(desk)
+        assert desk.tracker(sender)["paused"]
+        # ...then closes the console: within HANDOFF_AGENT_IDLE the desk is off duty.
+        assert eventually(lambda: not desk.tracker(sender)["paused"]), "the customer was left waiting"
+        assert "nobody from our team is available right now" in bot_lines(desk, sender)[-1]
+        assert "book a phone callback" in bot_lines(desk, sender)[-1]
+        queued = api(desk, "GET", "/api/sessions?status=queued").json()["sessions"]  # the agent is back
+        left = next(s for s in queued if s["id"] == session["id"])
+        assert left["left_message_at"] is not None
+        assert api(desk, "POST", f"/api/sessions/{session['id']}/accept").status_code == 200
+        assert desk.tracker(sender)["paused"]  # what the customer writes now goes to the person
+        api(desk, "POST", f"/api/sessions/{session['id']}/messages", {"text": "Sorry for the wait, I'm here now."})
+        assert desk.say(sender, "great, thanks") == []
+        assert customer_lines(desk, session["id"], wanted=1) == ["great, thanks"]
+    finally:
+        desk.stop()

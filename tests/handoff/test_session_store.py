@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from handoff.errors import SessionConflict, SessionNotFound
-from handoff.service.store import ASSIGNED, QUEUED, RESOLVED, RETURNED, SessionStore, metadata
+from handoff.service.store import ABANDONED, ASSIGNED, QUEUED, RESOLVED, RETURNED, SessionStore, metadata
 from tests.conftest import require
 
 POSTGRES = os.environ.get("HANDOFF_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -154,3 +154,51 @@ async def test_a_database_from_before_connectors_gets_the_new_column(tmp_path: P
     session = await store.create("c1", context("c1"), "general", "normal")
     await store.link(session.id, "cw-100")
     assert (await store.by_external("cw-100")).id == session.id
+    assert (await store.leave_as_message(session.id)).left_message_at is not None
+
+
+class Rasa:
+    """Records what the queue exits ask of Rasa."""
+
+    def __init__(self) -> None:
+        self.released: list = []
+
+    async def release(self, conversation_id: str, text: str) -> None:
+        self.released.append((conversation_id, text))
+
+
+async def test_when_the_desk_closes_waiting_customers_get_the_bot_back(store: SessionStore) -> None:
+    from handoff.service.queue_exit import release_waiting
+
+    waiting = await store.create("c1", context("c1"), "general", "normal")
+    taken = await store.create("c2", context("c2"), "general", "normal")
+    await store.accept(taken.id, "sam")
+    rasa = Rasa()
+    assert await release_waiting(store, rasa, None) == []  # on duty: everyone keeps waiting
+    released = await release_waiting(store, rasa, "nobody from our team is available right now")
+    assert [s.id for s in released] == [waiting.id] and released[0].status == QUEUED  # a message, still queued
+    assert rasa.released[0][0] == "c1" and "nobody from our team is available right now" in rasa.released[0][1]
+    assert await release_waiting(store, rasa, "closed") == [] and len(rasa.released) == 1  # told once
+    assert [m.text for m in await store.messages(waiting.id)] == [
+        "left as a message: nobody from our team is available right now"]
+    assert not (await store.get(waiting.id)).customer_waiting
+    assert (await store.waiting_again(waiting.id)).customer_waiting  # asked again while someone is there
+    assert (await store.accept(waiting.id, "sam")).status == ASSIGNED
+
+
+async def test_a_waiting_customer_who_says_never_mind_leaves_the_queue(store: SessionStore) -> None:
+    from handoff.service.queue_exit import LEFT_QUEUE, customer_leaves, wants_to_leave
+
+    event = {"event": "user", "text": "never mind", "parse_data": {"intent": {"name": "stop", "confidence": 0.93}}}
+    assert wants_to_leave(event, ["stop"], 0.6)
+    assert not wants_to_leave({**event, "parse_data": {"intent": {"name": "stop", "confidence": 0.4}}}, ["stop"], 0.6)
+    assert not wants_to_leave({"event": "user", "text": "hello?"}, ["stop"], 0.6)
+    session = await store.create("c1", context("c1"), "general", "normal")
+    rasa = Rasa()
+    closed = await customer_leaves(store, rasa, session)
+    assert closed.status == ABANDONED and rasa.released == [("c1", LEFT_QUEUE)]
+    assert [m.text for m in await store.messages(session.id)] == ["the customer left the queue"]
+    accepted = await store.create("c2", context("c2"), "general", "normal")
+    await store.accept(accepted.id, "sam")  # an agent was quicker: they answer instead
+    assert await customer_leaves(store, rasa, accepted) is None
+    assert (await store.get(accepted.id)).status == ASSIGNED and len(rasa.released) == 1
