@@ -1,16 +1,20 @@
 """Is anyone on duty? Business hours (HANDOFF_HOURS, in HANDOFF_TIMEZONE) and agent
 presence: an agent is present while their console or tool has called the API within
-the last HANDOFF_AGENT_IDLE seconds. Presence is kept per service process."""
+the last HANDOFF_AGENT_IDLE seconds. With several service instances on one PostgreSQL
+database, presence is shared through it (written at most every few seconds per agent)."""
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, time as clock
-from typing import Dict, List, Optional, Tuple
+from datetime import datetime, time as clock, timedelta, timezone
+from typing import Dict, List, Optional, Protocol, Set, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handoff.errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PART = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun)(?:\s*-\s*(mon|tue|wed|thu|fri|sat|sun))?\s+"
@@ -52,23 +56,58 @@ class Hours:
         return span is not None and span[0] <= local.time() < span[1]
 
 
+class PresenceStore(Protocol):
+    """Where several service instances share who is present (handoff.service.store.SessionStore)."""
+
+    async def saw(self, agent: str, at: datetime) -> None: ...
+
+    async def seen_since(self, cutoff: datetime) -> List[str]: ...
+
+
 @dataclass
 class Duty:
     hours: Optional[Hours]
     idle_seconds: float
-    seen: Dict[str, float] = field(default_factory=dict)
+    shared: Optional[PresenceStore] = None  # several instances: presence in their common database
+    seen: Dict[str, datetime] = field(default_factory=dict)
+    _written: Dict[str, datetime] = field(default_factory=dict)
+    _tasks: Set[asyncio.Task] = field(default_factory=set)
 
-    def saw(self, agent: str) -> None:
-        self.seen[agent] = time.monotonic()
+    @property
+    def write_every(self) -> float:
+        """Seconds between two writes of one agent's presence to the shared store."""
+        return min(10.0, self.idle_seconds / 4)
 
-    def present(self) -> List[str]:
-        cutoff = time.monotonic() - self.idle_seconds
-        return [name for name, at in self.seen.items() if at >= cutoff]
+    def saw(self, agent: str, now: Optional[datetime] = None) -> None:
+        now = now or datetime.now(timezone.utc)
+        self.seen[agent] = now
+        last = self._written.get(agent)
+        if self.shared is None or (last is not None and (now - last).total_seconds() < self.write_every):
+            return
+        self._written[agent] = now
+        task = asyncio.get_running_loop().create_task(self._write(agent, now))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-    def off_duty_reason(self, now: datetime) -> Optional[str]:
+    async def _write(self, agent: str, at: datetime) -> None:
+        try:
+            await self.shared.saw(agent, at)
+        except Exception as exc:  # the database being away must not fail the agent's request
+            self._written.pop(agent, None)
+            logger.error("could not share %s's presence: %r", agent, exc)
+
+    async def present(self, now: Optional[datetime] = None) -> List[str]:
+        now = now or datetime.now(timezone.utc)
+        cutoff = now - timedelta(seconds=self.idle_seconds)
+        names = {name for name, at in self.seen.items() if at >= cutoff}
+        if self.shared is not None:
+            names.update(await self.shared.seen_since(cutoff))
+        return sorted(names)
+
+    async def off_duty_reason(self, now: datetime) -> Optional[str]:
         """None when someone can take a conversation now, else why not, in words for the customer."""
         if self.hours is not None and not self.hours.open_at(now):
             return f"our team is available {self.hours.text}"
-        if not self.present():
+        if not await self.present(now):
             return "nobody from our team is available right now"
         return None

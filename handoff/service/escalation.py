@@ -38,9 +38,9 @@ async def escalate_waiting(store: SessionStore, notifier: Notifier, after: float
         if higher is None or waited < after * (session.escalated + 1):
             continue
         try:
-            session = await store.escalate(session.id, higher)
+            session = await store.escalate(session.id, higher, seen=session.escalated)
         except HandoffError:
-            continue  # accepted meanwhile: nothing to escalate
+            continue  # accepted, or escalated by another instance, meanwhile
         minutes = max(1, round(waited / 60))
         await store.add_message(session.id, "system", f"escalated to {higher}: nobody accepted it in {minutes} min")
         try:

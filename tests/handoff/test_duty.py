@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import asyncio
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -31,12 +33,30 @@ def test_wrong_hours_say_how_to_write_them(text: str, zone: str, message: str) -
         Hours.parse(text, zone)
 
 
-def test_someone_is_on_duty_within_hours_and_while_present() -> None:
+async def test_someone_is_on_duty_within_hours_and_while_present() -> None:
     monday = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
     duty = Duty(HOURS, idle_seconds=60)
-    assert duty.off_duty_reason(monday) == "nobody from our team is available right now"
-    duty.saw("sam")
-    assert duty.present() == ["sam"] and duty.off_duty_reason(monday) is None
-    assert duty.off_duty_reason(datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)).startswith(
-        "our team is available mon-fri 09:00-18:00")
-    assert Duty(None, idle_seconds=0).off_duty_reason(monday) == "nobody from our team is available right now"
+    assert await duty.off_duty_reason(monday) == "nobody from our team is available right now"
+    duty.saw("sam", monday)
+    assert await duty.present(monday) == ["sam"] and await duty.off_duty_reason(monday) is None
+    assert await duty.off_duty_reason(monday + timedelta(seconds=61)) == "nobody from our team is available right now"
+    sunday = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
+    duty.saw("sam", sunday)
+    assert (await duty.off_duty_reason(sunday)).startswith("our team is available mon-fri 09:00-18:00")
+
+
+async def test_service_instances_on_one_database_share_who_is_present(tmp_path: Path) -> None:
+    from handoff.service.store import SessionStore
+
+    store = SessionStore.from_url(f"sqlite:///{tmp_path / 'handoff.db'}")
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+    first, second = Duty(HOURS, 60, store), Duty(HOURS, 60, store)
+    first.saw("sam", monday)
+    first.saw("sam", monday + timedelta(seconds=1))  # within write_every: not written again
+    await asyncio.gather(*first._tasks)
+    assert await second.present(monday + timedelta(seconds=30)) == ["sam"]
+    assert await second.off_duty_reason(monday + timedelta(seconds=30)) is None
+    assert await second.present(monday + timedelta(seconds=61)) == []
+    second.saw("kim", monday + timedelta(seconds=20))
+    await asyncio.gather(*second._tasks)
+    assert await first.present(monday + timedelta(seconds=30)) == ["kim", "sam"]
