@@ -4,6 +4,7 @@ the customer through Rasa, transfer, write internal notes and close (handing bac
 to the bot or not). Errors map to JSON responses in one place."""
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -22,7 +23,9 @@ from handoff.errors import (BadRequest, ConnectorUnavailable, Forbidden, Handoff
                             RequestError, SessionConflict, SessionNotFound, Unauthorized)
 from handoff.service.duty import Duty
 from handoff.service.escalation import run_escalation
+from handoff.service.fanout import Fanout
 from handoff.service.hub import Hub
+from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import customer_leaves, run_queue_watch, wants_to_leave
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.openapi import spec
@@ -45,21 +48,42 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.store = store or SessionStore.from_url(settings.database_url)
     app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token)
     app.ctx.connector = connector or ConsoleConnector()
-    app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds)
+    app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds,
+                        app.ctx.store if app.ctx.store.shared else None)
     app.ctx.hub = Hub()
     app.ctx.store.subscribe(lambda kind, item: getattr(app.ctx.hub, kind)(item))
+    app.ctx.fanout = None
+    if app.ctx.store.shared:  # other instances' changes reach this one's agents, and the other way
+        app.ctx.fanout = Fanout(app.ctx.store, lambda kind, item: getattr(app.ctx.hub, kind)(item))
+        app.ctx.store.subscribe(app.ctx.fanout.announce)
 
     @app.listener("after_server_start")
     async def start_background(app: Sanic, _: Any) -> None:
         app.add_task(run_escalation(app.ctx.store, app.ctx.rasa, settings.escalate_after_seconds))
+        if app.ctx.fanout is not None:
+            app.add_task(app.ctx.fanout.run())
         app.add_task(run_queue_watch(app.ctx.store, app.ctx.rasa, app.ctx.duty.off_duty_reason,
                                      settings.queue_check_seconds))
         if settings.rabbitmq_url:
-            app.ctx.consumer = await consume_rasa_events(
-                settings.rabbitmq_url, settings.rabbitmq_queue, lambda event: relay_customer_event(app, event))
+            def consume() -> Any:
+                return consume_rasa_events(settings.rabbitmq_url, settings.rabbitmq_queue,
+                                           lambda event: relay_customer_event(app, event))
+
+            if app.ctx.store.shared:  # several instances: one consumes at a time, in order; the others stand by
+                leadership = Leadership(app.ctx.store.engine, f"RabbitMQ queue {settings.rabbitmq_queue}",
+                                        key=lock_key(settings.rabbitmq_queue))
+                app.ctx.consuming = asyncio.ensure_future(
+                    leadership.run(consume, lambda connection: connection.close()))
+            else:
+                app.ctx.consumer = await consume()
 
     @app.listener("after_server_stop")
     async def close_clients(app: Sanic, _: Any) -> None:
+        if app.ctx.fanout is not None:
+            app.ctx.fanout.stop()
+        if getattr(app.ctx, "consuming", None) is not None:
+            app.ctx.consuming.cancel()  # stops consuming and frees the leadership for another instance
+            await asyncio.gather(app.ctx.consuming, return_exceptions=True)
         if getattr(app.ctx, "consumer", None) is not None:
             await app.ctx.consumer.close()
         await app.ctx.rasa.close()
@@ -269,7 +293,7 @@ def _routes(app: Sanic) -> None:
             except ConnectorUnavailable:
                 await store.close(session.id, ABANDONED)  # nobody will see it: the customer must hear so
                 raise
-        off_duty = request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
+        off_duty = await request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
         if off_duty and session.customer_waiting:  # it stays queued as a message for when someone is back
             session = await store.leave_as_message(session.id)
             await store.add_message(session.id, "system", f"left as a message: {off_duty}")

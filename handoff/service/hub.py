@@ -1,6 +1,7 @@
 """Pushes what happens to sessions (new, changed, new messages) to every agent
-connected on the websocket /api/ws. Kept per service process; a connection that
-fails is dropped, the agent's console falls back to polling."""
+connected on the websocket /api/ws of this service process (other instances' changes
+arrive through handoff.service.fanout); a connection that fails is dropped, the
+agent's console falls back to polling."""
 from __future__ import annotations
 
 import asyncio

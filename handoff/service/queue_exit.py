@@ -79,10 +79,10 @@ async def customer_leaves(store: SessionStore, rasa: Conversations, session: Ses
 
 
 async def run_queue_watch(store: SessionStore, rasa: Conversations, off_duty: Any, every: float) -> None:
-    """Background task of the service: `off_duty(now)` gives the reason nobody can take over, or None."""
+    """Background task of the service: `await off_duty(now)` gives the reason nobody can take over, or None."""
     while True:
         await asyncio.sleep(every)
         try:
-            await release_waiting(store, rasa, off_duty(datetime.now(timezone.utc)))
+            await release_waiting(store, rasa, await off_duty(datetime.now(timezone.utc)))
         except Exception:  # the loop must outlive one bad round; the error is logged with its trace
             logger.exception("queue watch round failed")

@@ -59,6 +59,13 @@ messages = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# When each agent last used the console or the API: presence shared by every service instance.
+presence = sa.Table(
+    "handoff_presence", metadata,
+    sa.Column("agent", sa.String(64), primary_key=True),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class Session:
@@ -141,13 +148,19 @@ class SessionStore:
         self._listeners: List[Callable[[str, Any], Awaitable[None]]] = []
 
     def subscribe(self, listener: Callable[[str, Any], Awaitable[None]]) -> None:
-        """Called with ("session", Session) after every change and ("message", Message) after every message."""
+        """Called with ("session", Session) after every change and ("message", Message) after every message
+        made through this store (other service instances' changes come through handoff.service.fanout)."""
         self._listeners.append(listener)
 
     async def _changed(self, kind: str, item: Any) -> Any:
         for listener in self._listeners:
             await listener(kind, item)
         return item
+
+    @property
+    def shared(self) -> bool:
+        """Can several service instances use this database at once (PostgreSQL)?"""
+        return self.engine.dialect.name == "postgresql"
 
     @classmethod
     def from_url(cls, url: str) -> SessionStore:
@@ -216,9 +229,18 @@ class SessionStore:
         return await self._transition(session_id, (ASSIGNED, ACTIVE), "transferred", status=QUEUED,
                                       skill=skill or current.skill, agent=agent, assigned_at=None)
 
-    async def escalate(self, session_id: str, priority: str) -> Session:
-        return await self._transition(session_id, (QUEUED,), "escalated", priority=priority,
-                                      rank=PRIORITY_RANK.get(priority, 1), escalated=sessions.c.escalated + 1)
+    async def escalate(self, session_id: str, priority: str, seen: Optional[int] = None) -> Session:
+        """Up one priority. With `seen` (the escalations the caller saw), only if nobody
+        escalated it meanwhile: several service instances run the same check."""
+        update = (sessions.update().where(sessions.c.id == session_id).where(sessions.c.status == QUEUED)
+                  .values(priority=priority, rank=PRIORITY_RANK.get(priority, 1), escalated=sessions.c.escalated + 1))
+        if seen is not None:
+            update = update.where(sessions.c.escalated == seen)
+        changed = await self._run(lambda c: c.execute(update).rowcount)
+        session = await self.get(session_id)
+        if not changed:
+            raise SessionConflict(session_id, session.status if seen is None else "escalated already", "escalated")
+        return await self._changed("session", session)
 
     async def close(self, session_id: str, status: str) -> Session:
         if status not in CLOSED:
@@ -267,6 +289,33 @@ class SessionStore:
         if row is None:
             raise SessionNotFound(f"(linked to '{external_id}')")
         return _session(row)
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """PostgreSQL NOTIFY, for the other service instances (handoff.service.fanout)."""
+        await self._run(lambda c: c.execute(sa.text("SELECT pg_notify(:channel, :payload)"),
+                                            {"channel": channel, "payload": payload}))
+
+    async def message(self, seq: int) -> Message:
+        row = await self._run(lambda c: c.execute(messages.select().where(messages.c.seq == seq)).first())
+        if row is None:
+            raise SessionNotFound(f"(of message {seq})")
+        return _message(row)
+
+    async def saw(self, agent: str, at: datetime) -> None:
+        """Record that the agent was there at `at`."""
+        def upsert(connection: Connection) -> None:
+            update = presence.update().where(presence.c.agent == agent).values(seen_at=at)
+            if connection.execute(update).rowcount == 0:
+                connection.execute(presence.insert().values(agent=agent, seen_at=at))
+        try:
+            await self._run(upsert)
+        except sa.exc.IntegrityError:  # another instance inserted the same agent first
+            await self._run(lambda c: c.execute(presence.update().where(presence.c.agent == agent)
+                                                .values(seen_at=at)))
+
+    async def seen_since(self, cutoff: datetime) -> List[str]:
+        query = presence.select().where(presence.c.seen_at >= cutoff).order_by(presence.c.agent)
+        return [row.agent for row in await self._run(lambda c: c.execute(query).all())]
 
     async def messages(self, session_id: str, after: int = 0) -> List[Message]:
         query = (messages.select().where(messages.c.session_id == session_id).where(messages.c.seq > after)

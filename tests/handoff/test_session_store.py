@@ -91,6 +91,11 @@ async def test_transfer_and_escalation_requeue(store: SessionStore) -> None:
     assert (moved.status, moved.skill, moved.agent) == (QUEUED, "payments", None)
     raised = await store.escalate(session.id, "high")
     assert (raised.priority, raised.escalated) == ("high", 1)
+    # two service instances escalating what they both saw at 1 escalation: one does it
+    results = await asyncio.gather(store.escalate(session.id, "urgent", seen=1),
+                                   store.escalate(session.id, "urgent", seen=1), return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["Session", "SessionConflict"]
+    assert (await store.get(session.id)).escalated == 2
 
 
 async def test_bad_requests_say_what_to_do(store: SessionStore) -> None:
