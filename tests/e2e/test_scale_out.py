@@ -1,6 +1,7 @@
 """The scale-out path of the README: two Rasa servers behind one conversation, sharing
 Rasa's SQL tracker store on PostgreSQL and its Redis lock store, publishing every
-event to RabbitMQ through Rasa's Pika broker; replay reads the PostgreSQL store."""
+event to RabbitMQ through Rasa's Pika broker; replay reads the PostgreSQL store; two
+handoff service instances share their sessions and agents' presence on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +21,7 @@ import yaml
 from tests.conftest import require
 from tests.servers import AGENT_TOKEN, ROOT, Servers, base_env
 
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 PG = {"type": "SQL", "dialect": "postgresql", "url": "127.0.0.1", "port": 5432, "db": "test",
       "username": "postgres", "password": ""}
 
@@ -43,19 +45,31 @@ def scale_out(test_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "event_broker": {"type": "pika", "url": "127.0.0.1", "port": 5672, "username": "guest",
                          "password": "guest", "queues": [queue, handoff_queue]},
     }
-    first = Servers(tmp_path_factory.mktemp("rasa-a"), test_model, endpoints=endpoints, env={
-        "HANDOFF_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/", "HANDOFF_RABBITMQ_QUEUE": handoff_queue})
-    second = Servers(tmp_path_factory.mktemp("rasa-b"), test_model, endpoints=endpoints)
+    # Two handoff service instances too, on one PostgreSQL database (a schema of its own
+    # here), both consuming the handoff queue. The agent logs in on the second one only;
+    # the action server posts transfers to the first.
+    schema = f"handoff_{uuid.uuid4().hex[:8]}"
+    with sa.create_engine(POSTGRES).begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    service_env = {"HANDOFF_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/",
+                   "HANDOFF_RABBITMQ_QUEUE": handoff_queue,
+                   "HANDOFF_DB_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}"}
+    first = Servers(tmp_path_factory.mktemp("rasa-a"), test_model, endpoints=endpoints, env=service_env,
+                    agent_on_duty=False)
+    second = Servers(tmp_path_factory.mktemp("rasa-b"), test_model, endpoints=endpoints, env=service_env)
     try:
         first.start()
         second.actions_url = first.actions_url
         second.start()
+        second.start_handoff({**base_env(), "SHOP_DATA_DIR": str(second.workdir / "data")})
         yield {"servers": (first, second), "queue": queue, "workdir": first.workdir}
     finally:
         second.stop()
         first.stop()
         asyncio.run(_delete_queue(queue))
         asyncio.run(_delete_queue(handoff_queue))
+        with sa.create_engine(POSTGRES).begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 async def _delete_queue(queue: str) -> None:
@@ -95,7 +109,7 @@ def test_one_conversation_across_two_servers(scale_out: Dict) -> None:
     assert "shipped" in text_of(second.say(sender, "alice@example.com")).lower()
     texts = [e.get("text") for e in first.tracker(sender)["events"] if e["event"] == "user"]
     assert texts == ["where is my order 10001", "alice@example.com"]
-    with sa.create_engine("postgresql://postgres@127.0.0.1:5432/test").connect() as connection:
+    with sa.create_engine(POSTGRES).connect() as connection:
         stored = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
     assert stored >= 4
 
@@ -116,6 +130,8 @@ def test_a_handoff_on_one_server_is_seen_by_the_other_and_by_replay(scale_out: D
     first.say(sender, "do you ship to Canada?")
     second.say(sender, "I want to talk to a real person")
     tracker = first.tracker(sender)
+    # Paused, so on duty: the instance the transfer went to knows the agent only from the
+    # presence the other instance shared through PostgreSQL.
     assert any(e["event"] == "pause" for e in tracker["events"])
     assert tracker["slots"]["handoff_reasons"][0]["trigger"] == "explicit"
     endpoints = scale_out["workdir"] / "replay-endpoints.yml"
@@ -146,3 +162,40 @@ def test_the_agent_hears_the_customer_through_rabbitmq(scale_out: Dict) -> None:
         texts = [m["text"] for m in detail["messages"] if m["sender"] == "customer"]
         time.sleep(0.1)
     assert texts == ["I'm on server A now", "and now on server B"]
+
+
+async def test_two_handoff_service_instances_serve_one_desk(scale_out: Dict) -> None:
+    import requests
+    import websockets
+
+    first, second = scale_out["servers"]  # the action server posts transfers to the first instance
+    headers = {"Authorization": f"Bearer {AGENT_TOKEN}"}
+    url = second.handoff_url.replace("http://", "ws://") + f"/api/ws?token={AGENT_TOKEN}"
+    sender = f"scale-{uuid.uuid4().hex[:8]}"
+    async with websockets.connect(url) as ws:  # the agent's console talks to the second instance
+
+        async def next_frame(kind: str) -> dict:
+            while True:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if frame["type"] == kind:
+                    return frame
+
+        assert (await next_frame("hello"))["agent"] == "demo"
+        reply = await asyncio.to_thread(first.say, sender, "can I talk to a human please")
+        assert "queue" in text_of(reply)  # on duty: the first instance knows the agent from the database
+        session = (await next_frame("session"))["session"]
+        assert session["conversation_id"] == sender and session["status"] == "queued"
+        await asyncio.to_thread(second.say, sender, "it's about order 10001")
+        message = (await next_frame("message"))["message"]
+        assert (message["session_id"], message["text"]) == (session["id"], "it's about order 10001")
+
+    def agent(method: str, path: str, body: dict = None) -> requests.Response:
+        return requests.request(method, f"{second.handoff_url}{path}", json=body, headers=headers, timeout=30)
+
+    assert (await asyncio.to_thread(agent, "POST", f"/api/sessions/{session['id']}/accept")).status_code == 200
+    again = requests.post(f"{first.handoff_url}/api/sessions/{session['id']}/accept", headers=headers, timeout=30)
+    assert again.status_code == 409  # the other instance sees the same session taken
+    sent = await asyncio.to_thread(agent, "POST", f"/api/sessions/{session['id']}/messages", {"text": "Hi, Kim here."})
+    assert sent.status_code == 201
+    bots = [e.get("text") for e in first.tracker(sender)["events"] if e["event"] == "bot"]
+    assert bots[-1] == "Hi, Kim here."
