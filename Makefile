@@ -75,6 +75,7 @@ bench: install train
 	$(PY) bench/sentiment.py
 	$(PY) bench/handoff_overhead.py --rest
 	$(PY) bench/live_agent.py
+	$(PY) bench/handoff_fanout.py
 	$(PY) bench/clinc150.py
 
 clean:
