@@ -27,7 +27,7 @@ import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 import websockets  # noqa: E402
 
-from bench.live_agent import percentile  # noqa: E402
+from bench.live_agent import print_table  # noqa: E402
 from tests.servers import AGENT_TOKEN, Servers, base_env, train_test_model  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -89,10 +89,8 @@ def main() -> None:
         servers.stop()
         with engine.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    print(f"\n{args.handoffs} handoffs, one at a time, REST customer, two handoff instances, 127.0.0.1\n")
-    print("| path | p50 | p95 |\n|---|---|---|")
-    for name, values in timings.items():
-        print(f"| {name} | {1000 * percentile(values, 50):.0f} ms | {1000 * percentile(values, 95):.0f} ms |")
+    print_table(f"{args.handoffs} handoffs, one at a time, REST customer, two handoff instances, 127.0.0.1",
+                timings)
 
 
 if __name__ == "__main__":

@@ -111,7 +111,11 @@ def main() -> None:
         timings = asyncio.run(run(servers, args.handoffs))
     finally:
         servers.stop()
-    print(f"\n{args.handoffs} handoffs, one at a time, socket.io customer, 127.0.0.1\n")
+    print_table(f"{args.handoffs} handoffs, one at a time, socket.io customer, 127.0.0.1", timings)
+
+
+def print_table(title: str, timings: Dict[str, List[float]]) -> None:
+    print(f"\n{title}\n")
     print("| path | p50 | p95 |\n|---|---|---|")
     for name, values in timings.items():
         print(f"| {name} | {1000 * percentile(values, 50):.0f} ms | {1000 * percentile(values, 95):.0f} ms |")

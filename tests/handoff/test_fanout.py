@@ -10,24 +10,15 @@ import pytest
 import sqlalchemy as sa
 
 from handoff.service.fanout import Fanout
-from handoff.service.store import SessionStore, metadata
+from handoff.service.store import SessionStore
 from tests.conftest import require
-from tests.handoff.test_session_store import POSTGRES, context, postgres_up
+from tests.handoff.test_session_store import POSTGRES, context, postgres_schema, postgres_up
 
 
 @pytest.fixture
 async def two_instances() -> AsyncIterator[Tuple[SessionStore, SessionStore]]:
-    require(postgres_up(), f"PostgreSQL is not reachable at {POSTGRES}")
-    schema = f"test_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(POSTGRES, future=True)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    scoped = engine.execution_options(schema_translate_map={None: schema})
-    metadata.create_all(scoped)
-    yield SessionStore(scoped), SessionStore(scoped)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    with postgres_schema() as engine:
+        yield SessionStore(engine), SessionStore(engine)
 
 
 async def test_changes_through_one_instance_reach_the_others(two_instances: Tuple[SessionStore, SessionStore]) -> None:

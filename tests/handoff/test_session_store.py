@@ -6,7 +6,8 @@ import asyncio
 import os
 import uuid
 from pathlib import Path
-from typing import AsyncIterator
+from contextlib import contextmanager
+from typing import AsyncIterator, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +32,13 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "sqlite":
         yield SessionStore.from_url(f"sqlite:///{tmp_path / 'handoff.db'}")
         return
+    with postgres_schema() as engine:
+        yield SessionStore(engine)
+
+
+@contextmanager
+def postgres_schema() -> Iterator[sa.engine.Engine]:
+    """An engine on a fresh schema of the test database, with the tables; dropped afterwards."""
     require(postgres_up(), f"PostgreSQL is not reachable at {POSTGRES}")
     schema = f"test_{uuid.uuid4().hex[:8]}"
     engine = sa.create_engine(POSTGRES, future=True)
@@ -38,10 +46,12 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
     scoped = engine.execution_options(schema_translate_map={None: schema})
     metadata.create_all(scoped)
-    yield SessionStore(scoped)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    try:
+        yield scoped
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
 
 
 def context(conversation_id: str) -> dict:
