@@ -26,6 +26,7 @@ from handoff.service.escalation import run_escalation
 from handoff.service.fanout import Fanout
 from handoff.service.hub import Hub
 from handoff.service.leader import Leadership, lock_key
+from handoff.service.metrics import desk_metrics
 from handoff.service.queue_exit import customer_leaves, run_queue_watch, wants_to_leave
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.openapi import spec
@@ -153,6 +154,17 @@ def _text(body: Dict[str, Any], key: str = "text") -> str:
     if len(value) > 5000:
         raise BadRequest(f"'{key}' is {len(value)} characters; the limit is 5000")
     return value.strip()
+
+
+def _since(value: Optional[str]) -> Optional[datetime]:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise BadRequest(f"'since' is '{value}'; give an ISO date or time such as 2026-11-01 or "
+                         "2026-11-01T09:00:00+00:00") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _owned(session: Session, agent: Agent) -> None:
@@ -385,6 +397,15 @@ def _routes(app: Sanic) -> None:
             raise BadRequest(f"unknown status '{sorted(unknown)[0]}'; use {', '.join(OPEN + CLOSED)}")
         sessions = await request.app.ctx.store.list(wanted, request.args.get("skill"))
         return response.json({"sessions": [s.as_dict() for s in sessions]})
+
+    @app.get("/api/metrics")
+    async def metrics(request: Request) -> HTTPResponse:
+        """The desk in figures over the sessions opened since `since` (ISO date or time; default: all)."""
+        _agent(request)
+        since = _since(request.args.get("since"))
+        sessions = await request.app.ctx.store.list(OPEN + CLOSED, since=since)
+        return response.json({"since": since.isoformat() if since else None,
+                              **desk_metrics(sessions, datetime.now(timezone.utc))})
 
     @app.get("/api/sessions/<session_id>")
     async def get_session(request: Request, session_id: str) -> HTTPResponse:

@@ -31,6 +31,10 @@ def spec() -> Dict[str, Any]:
             "/api/handoffs": {"post": _op("Open a session for a transferred conversation (action server)",
                                           {"context": {"type": "object"}}, "201", "400 401")},
             "/api/me": {"get": _op("The agent the token belongs to", errors="401")},
+            "/api/metrics": {"get": {**_op("The desk in figures: reasons, time to agent, endings, ratings",
+                                           errors="400 401"),
+                                     "parameters": [{"name": "since", "in": "query", "schema": {"type": "string"},
+                                                     "description": "ISO date or time (default: every session)"}]}},
             "/api/sessions": {"get": {**_op("Sessions, most urgent then longest waiting", errors="400 401"),
                                       "parameters": [
                                           {"name": "status", "in": "query", "schema": {"type": "string"},

@@ -192,11 +192,14 @@ class SessionStore:
             raise SessionNotFound(session_id)
         return _session(row)
 
-    async def list(self, statuses: Sequence[str] = OPEN, skill: Optional[str] = None) -> List[Session]:
+    async def list(self, statuses: Sequence[str] = OPEN, skill: Optional[str] = None,
+                   since: Optional[datetime] = None) -> List[Session]:
         """Most urgent first, then longest waiting."""
         query = sessions.select().where(sessions.c.status.in_(list(statuses)))
         if skill:
             query = query.where(sessions.c.skill == skill)
+        if since is not None:
+            query = query.where(sessions.c.created_at >= since)
         query = query.order_by(sessions.c.rank.desc(), sessions.c.created_at.asc())
         rows = await self._run(lambda c: c.execute(query).all())
         return [_session(row) for row in rows]

@@ -258,3 +258,13 @@ def test_when_the_last_agent_leaves_waiting_customers_are_told_and_get_the_bot_b
         assert customer_lines(desk, session["id"], wanted=1) == ["great, thanks"]
     finally:
         desk.stop()
+
+
+def test_the_desk_in_figures_over_the_api(servers: Servers) -> None:
+    sender, session = transferred(servers)
+    figures = api(servers, "GET", "/api/metrics?since=2000-01-01").json()
+    assert figures["sessions"] >= 1 and figures["by_reason"].get("explicit", 0) >= 1
+    assert figures["waiting_now"]["customers"] >= 1
+    assert api(servers, "GET", "/api/metrics", token=None).status_code == 401
+    wrong = api(servers, "GET", "/api/metrics?since=last-week")
+    assert wrong.status_code == 400 and "ISO date" in wrong.json()["error"]

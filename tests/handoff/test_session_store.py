@@ -217,3 +217,36 @@ async def test_a_waiting_customer_who_says_never_mind_leaves_the_queue(store: Se
     await store.accept(accepted.id, "sam")  # an agent was quicker: they answer instead
     assert await customer_leaves(store, rasa, accepted) is None
     assert (await store.get(accepted.id)).status == ASSIGNED and len(rasa.released) == 1
+
+
+async def test_the_desk_in_figures(store: SessionStore) -> None:
+    from datetime import timedelta
+
+    from handoff.service.metrics import desk_metrics
+
+    def reasons(trigger: str) -> dict:
+        return {**context("c"), "reasons": [{"trigger": trigger}]}
+
+    served = await store.create("c1", reasons("explicit"), "orders", "normal")
+    await store.accept(served.id, "sam")
+    await store.close(served.id, RETURNED)
+    await store.rate(served.id, 4)
+    left = await store.create("c2", reasons("sentiment"), "general", "normal")
+    await store.withdraw(left.id)
+    waiting = await store.create("c3", reasons("explicit"), "general", "high")
+    message = await store.create("c4", reasons("gray_area"), "legal", "urgent")
+    await store.leave_as_message(message.id)
+    sessions = await store.list(("queued", "assigned", "active", "resolved", "returned", "abandoned"))
+    now = waiting.created_at + timedelta(seconds=90)
+    figures = desk_metrics(sessions, now)
+    assert figures["sessions"] == 4
+    assert figures["by_status"] == {"returned": 1, "abandoned": 1, "queued": 2}
+    assert figures["by_reason"] == {"explicit": 2, "sentiment": 1, "gray_area": 1}
+    assert figures["time_to_agent_seconds"]["accepted"] == 1 and figures["time_to_agent_seconds"]["p50"] >= 0
+    assert figures["waiting_now"]["customers"] == 1  # the one left as a message is not waiting
+    assert 89 <= figures["waiting_now"]["longest_seconds"] <= 91
+    assert figures["returned_to_bot_share"] == 0.5 and figures["abandoned_share"] == 0.5
+    assert figures["rating"] == {"count": 1, "average": 4.0, "by_value": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}}
+    assert figures["left_as_message"] == 1 and figures["queued_now"] == 2
+    later = await store.list(("queued", "returned", "abandoned"), since=message.created_at)
+    assert [s.id for s in later] == [message.id]
