@@ -61,6 +61,7 @@ def test_agent_takes_a_transfer_in_the_console(servers: Servers) -> None:
             assert servers.say(sender, "thank you! <b>bold</b>") == []
             expect(page.locator("#messages li.customer")).to_contain_text("thank you! <b>bold</b>", timeout=10_000)
 
+            expect(page.locator("#figures")).to_contain_text("Today:")  # the desk's figures
             page.click("#return")
             expect(page.locator("#chat-title")).to_contain_text("returned")
             assert any(e["event"] == "resume" for e in servers.tracker(sender)["events"])

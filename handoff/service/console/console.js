@@ -99,6 +99,22 @@ async function refresh() {
   showBadge();
   renderQueue(sessions);
   if (state.selected) await refreshSelected();
+  await refreshFigures().catch((error) => console.warn("figures:", error));  // the queue matters more
+}
+
+const FIGURES_EVERY_MS = 30_000;
+
+async function refreshFigures() {
+  if (state.figuresAt && Date.now() - state.figuresAt < FIGURES_EVERY_MS) return;
+  state.figuresAt = Date.now();
+  const midnight = new Date();
+  midnight.setHours(0, 0, 0, 0);
+  const f = await api("GET", `/api/metrics?since=${encodeURIComponent(midnight.toISOString())}`);
+  const parts = [`Today: ${f.sessions} conversation${f.sessions === 1 ? "" : "s"}`,
+    `${f.waiting_now.customers} waiting`];
+  if (f.time_to_agent_seconds.p50 !== null) parts.push(`time to agent ${Math.round(f.time_to_agent_seconds.p50)} s (p50)`);
+  if (f.rating.average !== null) parts.push(`rating ${f.rating.average}/5 (${f.rating.count})`);
+  $("figures").textContent = parts.join(" · ");
 }
 
 function showBadge() {
