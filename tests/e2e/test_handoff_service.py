@@ -268,3 +268,17 @@ def test_the_desk_in_figures_over_the_api(servers: Servers) -> None:
     assert api(servers, "GET", "/api/metrics", token=None).status_code == 401
     wrong = api(servers, "GET", "/api/metrics?since=last-week")
     assert wrong.status_code == 400 and "ISO date" in wrong.json()["error"]
+
+
+def test_an_agent_ends_the_chat_and_the_bot_answers_what_comes_next(servers: Servers) -> None:
+    sender, session = transferred(servers)
+    path = f"/api/sessions/{session['id']}"
+    api(servers, "POST", f"{path}/accept")
+    api(servers, "POST", f"{path}/messages", {"text": "Your parcel is on its way, sorry for the wait."})
+    closed = api(servers, "POST", f"{path}/close", {"return_to_bot": False}).json()["session"]
+    assert closed["status"] == "resolved"
+    assert "conversation is now closed" in bot_lines(servers, sender)[-1]
+    assert not servers.tracker(sender)["paused"]
+    reply = " ".join(m.get("text", "") for m in servers.say(sender, "how long does shipping take?"))
+    assert "3-5 working days" in reply and "passing you" not in reply
+    assert not servers.tracker(sender)["paused"]
