@@ -159,8 +159,8 @@ def _text(body: Dict[str, Any], key: str = "text") -> str:
 def _since(value: Optional[str]) -> Optional[datetime]:
     if not value:
         return None
-    try:
-        moment = datetime.fromisoformat(value)
+    try:  # Python 3.10's fromisoformat does not read the "Z" of JavaScript's toISOString()
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError as exc:
         raise BadRequest(f"'since' is '{value}'; give an ISO date or time such as 2026-11-01 or "
                          "2026-11-01T09:00:00+00:00") from exc

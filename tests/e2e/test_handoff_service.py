@@ -161,6 +161,7 @@ def test_a_restarted_service_has_lost_nothing(servers: Servers) -> None:
     assert [m["text"] for m in detail["messages"]] == ["customer is a regular"]
     assert servers.say(sender, "are you still there?") == []
     assert customer_lines(servers, session["id"], wanted=1) == ["are you still there?"]
+    assert api(servers, "POST", f"{path}/close", {"return_to_bot": True}).status_code == 200  # frees the agent
 
 
 def test_with_nobody_on_duty_the_conversation_is_left_as_a_message(
@@ -263,6 +264,8 @@ def test_when_the_last_agent_leaves_waiting_customers_are_told_and_get_the_bot_b
 def test_the_desk_in_figures_over_the_api(servers: Servers) -> None:
     sender, session = transferred(servers)
     figures = api(servers, "GET", "/api/metrics?since=2000-01-01").json()
+    as_the_console_asks = api(servers, "GET", "/api/metrics?since=2000-01-01T00:00:00.000Z")
+    assert as_the_console_asks.status_code == 200 and as_the_console_asks.json()["sessions"] == figures["sessions"]
     assert figures["sessions"] >= 1 and figures["by_reason"].get("explicit", 0) >= 1
     assert figures["waiting_now"]["customers"] >= 1
     assert api(servers, "GET", "/api/metrics", token=None).status_code == 401
@@ -273,7 +276,7 @@ def test_the_desk_in_figures_over_the_api(servers: Servers) -> None:
 def test_an_agent_ends_the_chat_and_the_bot_answers_what_comes_next(servers: Servers) -> None:
     sender, session = transferred(servers)
     path = f"/api/sessions/{session['id']}"
-    api(servers, "POST", f"{path}/accept")
+    assert api(servers, "POST", f"{path}/accept").status_code == 200
     api(servers, "POST", f"{path}/messages", {"text": "Your parcel is on its way, sorry for the wait."})
     closed = api(servers, "POST", f"{path}/close", {"return_to_bot": False}).json()["session"]
     assert closed["status"] == "resolved"
