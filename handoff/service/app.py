@@ -52,10 +52,10 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds,
                         app.ctx.store if app.ctx.store.shared else None)
     app.ctx.hub = Hub()
-    app.ctx.store.subscribe(lambda kind, item: getattr(app.ctx.hub, kind)(item))
+    app.ctx.store.subscribe(app.ctx.hub.push)
     app.ctx.fanout = None
     if app.ctx.store.shared:  # other instances' changes reach this one's agents, and the other way
-        app.ctx.fanout = Fanout(app.ctx.store, lambda kind, item: getattr(app.ctx.hub, kind)(item))
+        app.ctx.fanout = Fanout(app.ctx.store, app.ctx.hub.push)
         app.ctx.store.subscribe(app.ctx.fanout.announce)
 
     @app.listener("after_server_start")

@@ -31,6 +31,10 @@ class Hub:
                 logger.info("dropping an agent websocket: %r", result)
                 self.leave(socket)
 
+    async def push(self, kind: str, item: Any) -> None:
+        """A store change ("session" or "message") to every connected agent."""
+        await getattr(self, kind)(item)
+
     async def session(self, session: Any) -> None:
         await self.publish("session", session=_brief(session.as_dict()))
 

@@ -31,25 +31,29 @@ class RasaClient:
             raise RasaUnavailable(self.url, f"answered {reply.status}: {reply.text[:200]}")
         return reply.json()
 
+    async def _events(self, conversation_id: str, events: Any, params: Optional[Dict[str, str]] = None) -> Any:
+        return await self._post(f"{quote(conversation_id, safe='')}/tracker/events", events, params)
+
+    async def _say(self, conversation_id: str, text: str, metadata: Dict[str, str]) -> None:
+        """A bot event, recorded in the tracker and sent on the customer's latest channel."""
+        await self._events(conversation_id, {"event": "bot", "text": text, "metadata": metadata},
+                           {"execute_side_effects": "true", "output_channel": "latest"})
+
     async def send_agent_message(self, conversation_id: str, text: str, agent: str) -> None:
         """The customer sees it on their channel; the tracker records it with the agent's name."""
-        event = {"event": "bot", "text": text, "metadata": {"agent": agent}}
-        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", event,
-                         {"execute_side_effects": "true", "output_channel": "latest"})
+        await self._say(conversation_id, text, {"agent": agent})
 
     async def send_update(self, conversation_id: str, text: str) -> None:
         """A word from the service itself (queue updates), not from an agent."""
-        event = {"event": "bot", "text": text, "metadata": {"handoff": "update"}}
-        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", event,
-                         {"execute_side_effects": "true", "output_channel": "latest"})
+        await self._say(conversation_id, text, {"handoff": "update"})
 
     async def hand_back(self, conversation_id: str) -> List[Dict[str, Any]]:
         """Resume the conversation, then let the bot take over (and ask for a rating)."""
-        cid = quote(conversation_id, safe="")
-        await self._post(f"{cid}/tracker/events", {"event": "resume"})
-        result = await self._post(f"{cid}/execute", {"name": HANDBACK_ACTION}, {"output_channel": "latest"})
+        await self._events(conversation_id, {"event": "resume"})
+        result = await self._post(f"{quote(conversation_id, safe='')}/execute", {"name": HANDBACK_ACTION},
+                                  {"output_channel": "latest"})
         # /execute runs one action and stops; the bot now waits for the customer, as after any turn.
-        await self._post(f"{cid}/tracker/events", {"event": "action", "name": "action_listen"})
+        await self._events(conversation_id, {"event": "action", "name": "action_listen"})
         return (result or {}).get("messages", [])
 
     async def release(self, conversation_id: str, text: str) -> None:
@@ -59,12 +63,11 @@ class RasaClient:
 
     async def _resume(self, conversation_id: str) -> None:
         """The bot has the conversation again and waits for the customer, as after any turn."""
-        await self._post(f"{quote(conversation_id, safe='')}/tracker/events",
-                         [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+        await self._events(conversation_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
 
     async def pause(self, conversation_id: str) -> None:
         """A person takes over a conversation the bot had (a session left as a message)."""
-        await self._post(f"{quote(conversation_id, safe='')}/tracker/events", {"event": "pause"})
+        await self._events(conversation_id, {"event": "pause"})
 
     async def end(self, conversation_id: str, text: str, agent: str) -> None:
         """Closed without hand-back: a polite last word; the conversation stays with no one pending."""

@@ -211,12 +211,18 @@ class SessionStore:
         row = await self._run(lambda c: c.execute(query).first())
         return _session(row) if row is not None else None
 
-    async def _transition(self, session_id: str, allowed: Sequence[str], wanted: str, **values: Any) -> Session:
+    async def _transition(self, session_id: str, allowed: Sequence[str], wanted: str,
+                          only_if: Optional[Any] = None, **values: Any) -> Session:
+        """Change a session in one conditional UPDATE: in one of the `allowed` states and, with
+        `only_if`, while that condition holds; otherwise SessionConflict (someone was first)."""
         update = sessions.update().where(sessions.c.id == session_id).where(sessions.c.status.in_(list(allowed)))
+        if only_if is not None:
+            update = update.where(only_if)
         changed = await self._run(lambda c: c.execute(update.values(**values)).rowcount)
         session = await self.get(session_id)
         if not changed:
-            raise SessionConflict(session_id, session.status, wanted)
+            state = f"{wanted} already" if session.status in allowed else session.status
+            raise SessionConflict(session_id, state, wanted)
         return await self._changed("session", session)
 
     async def accept(self, session_id: str, agent: str) -> Session:
@@ -235,15 +241,10 @@ class SessionStore:
     async def escalate(self, session_id: str, priority: str, seen: Optional[int] = None) -> Session:
         """Up one priority. With `seen` (the escalations the caller saw), only if nobody
         escalated it meanwhile: several service instances run the same check."""
-        update = (sessions.update().where(sessions.c.id == session_id).where(sessions.c.status == QUEUED)
-                  .values(priority=priority, rank=PRIORITY_RANK.get(priority, 1), escalated=sessions.c.escalated + 1))
-        if seen is not None:
-            update = update.where(sessions.c.escalated == seen)
-        changed = await self._run(lambda c: c.execute(update).rowcount)
-        session = await self.get(session_id)
-        if not changed:
-            raise SessionConflict(session_id, session.status if seen is None else "escalated already", "escalated")
-        return await self._changed("session", session)
+        return await self._transition(session_id, (QUEUED,), "escalated",
+                                      only_if=None if seen is None else sessions.c.escalated == seen,
+                                      priority=priority, rank=PRIORITY_RANK.get(priority, 1),
+                                      escalated=sessions.c.escalated + 1)
 
     async def close(self, session_id: str, status: str) -> Session:
         if status not in CLOSED:
@@ -253,14 +254,8 @@ class SessionStore:
     async def leave_as_message(self, session_id: str) -> Session:
         """Nobody can take over now: the session stays queued, the customer goes back to the bot.
         Only once: a session already left as a message raises SessionConflict."""
-        update = (sessions.update().where(sessions.c.id == session_id).where(sessions.c.status == QUEUED)
-                  .where(sessions.c.left_message_at.is_(None)).values(left_message_at=_now()))
-        changed = await self._run(lambda c: c.execute(update).rowcount)
-        session = await self.get(session_id)
-        if not changed:
-            raise SessionConflict(session_id, session.status if session.status != QUEUED else "left as a message",
-                                  "left as a message")
-        return await self._changed("session", session)
+        return await self._transition(session_id, (QUEUED,), "left as a message",
+                                      only_if=sessions.c.left_message_at.is_(None), left_message_at=_now())
 
     async def waiting_again(self, session_id: str) -> Session:
         """A session left as a message whose customer is back, waiting in a paused chat."""
