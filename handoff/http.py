@@ -11,6 +11,8 @@ from typing import Any, Dict, Optional
 
 import aiohttp
 
+from handoff import strict_json
+
 RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError)
 
 
@@ -36,7 +38,8 @@ class HttpClient:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout, headers=self._headers)
+            self._session = aiohttp.ClientSession(timeout=self._timeout, headers=self._headers,
+                                                  json_serialize=strict_json.dumps)
         return self._session
 
     async def post(self, url: str, retries: Optional[int] = None, **kwargs: Any) -> Reply:

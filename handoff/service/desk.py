@@ -1,0 +1,93 @@
+"""What happens on the desk, whichever route or connector asked for it: accepting a
+session, an agent writing to the customer, ending a chat (with or without hand-back),
+and a customer's message during a handoff reaching the agent."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Optional
+
+from sanic import Sanic
+
+from handoff.errors import ConnectorUnavailable, RasaUnavailable, SessionConflict
+from handoff.service.queue_exit import customer_leaves, wants_to_leave
+from handoff.service.rasa_client import RasaClient
+from handoff.service.settings import ServiceSettings
+from handoff.service.store import ACTIVE, ASSIGNED, OPEN, QUEUED, RESOLVED, RETURNED, Message, Session, SessionStore
+
+logger = logging.getLogger(__name__)
+HANDED_BACK = "You're back with the shop assistant now."
+ENDED = "Thanks for chatting with us. This conversation is now closed; write again any time."
+
+
+async def tell_connector(app: Sanic, session: Session, call: str, *args: Any) -> None:
+    """A connector failure after the fact is logged and noted on the session for supervisors."""
+    try:
+        await getattr(app.ctx.connector, call)(session, *args)
+    except ConnectorUnavailable as exc:
+        logger.error("session %s: %s", session.id, exc)
+        await app.ctx.store.add_message(session.id, "system", str(exc))
+
+
+async def accept(app: Sanic, session: Session, agent: str) -> Session:
+    """Exactly one agent wins. A session left as a message has the bot in the chat: pause it,
+    so what the customer writes next goes to the person."""
+    accepted = await app.ctx.store.accept(session.id, agent)
+    if accepted.left_message_at is not None:
+        try:
+            await app.ctx.rasa.pause(accepted.conversation_id)
+        except RasaUnavailable as exc:
+            logger.error("session %s: the conversation could not be paused: %s", session.id, exc)
+            await app.ctx.store.add_message(session.id, "system", f"the bot could not be paused: {exc}")
+    return accepted
+
+
+async def agent_says(app: Sanic, session: Session, text: str, author: str) -> Message:
+    if session.status not in (ASSIGNED, ACTIVE):
+        raise SessionConflict(session.id, session.status, "written to")
+    await app.ctx.rasa.send_agent_message(session.conversation_id, text, author)
+    if session.status == ASSIGNED:
+        await app.ctx.store.activate(session.id)
+    return await app.ctx.store.add_message(session.id, "agent", text, author=author)
+
+
+async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
+    if session.status not in OPEN:
+        raise SessionConflict(session.id, session.status, "closed")
+    rasa: RasaClient = app.ctx.rasa
+    if back:
+        await rasa.send_agent_message(session.conversation_id, HANDED_BACK, author)
+        await rasa.hand_back(session.conversation_id)
+    else:
+        await rasa.end(session.conversation_id, ENDED, author)
+    closed = await app.ctx.store.close(session.id, RETURNED if back else RESOLVED)
+    await tell_connector(app, closed, "closed")
+    return closed
+
+
+async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Optional[Message]:
+    """A Rasa event (from our broker or RabbitMQ): a customer's message during a handoff goes
+    to the session and its connector. Only what is written after the transfer: what came
+    before is in the context."""
+    store: SessionStore = app.ctx.store
+    if event.get("event") != "user":
+        return None
+    session = await store.open_for(str(event.get("sender_id", "")))
+    if session is None or float(event.get("timestamp") or 0) <= session.created_at.timestamp():
+        return None
+    message = await store.add_message(session.id, "customer", str(event.get("text") or ""))
+    await tell_connector(app, session, "customer_wrote", message)
+    settings: ServiceSettings = app.ctx.settings
+    if session.customer_waiting and wants_to_leave(event, settings.leave_intents, settings.leave_confidence):
+        app.add_task(_customer_leaves(app, session))  # not on the broker's time: it talks to Rasa
+    return message
+
+
+async def _customer_leaves(app: Sanic, session: Session) -> None:
+    closed = await customer_leaves(app.ctx.store, app.ctx.rasa, session)
+    if closed is not None:
+        await tell_connector(app, closed, "closed")
+
+
+async def position(store: SessionStore, session: Session) -> int:
+    queued = await store.list((QUEUED,))
+    return next((i for i, s in enumerate(queued, start=1) if s.id == session.id), 0)

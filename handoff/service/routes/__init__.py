@@ -1,0 +1,1 @@
+"""The service's routes, one blueprint per resource; handoff.service.app wires them."""

@@ -1,0 +1,53 @@
+"""The agent console (static files), its live websocket, health and the OpenAPI spec."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from handoff.service import auth
+from handoff.service.hub import Hub
+from handoff.service.openapi import spec
+
+CONSOLE = Path(__file__).resolve().parent.parent / "console"
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("console")
+
+    @bp.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    bp.static("/console", str(CONSOLE))
+
+    @bp.get("/")
+    async def index(request: Request) -> HTTPResponse:
+        return response.redirect("/console/index.html")
+
+    @bp.get("/openapi.json")
+    async def openapi(request: Request) -> HTTPResponse:
+        return response.json(spec())
+
+    @bp.websocket("/api/ws")
+    async def live(request: Request, ws: Any) -> None:
+        """Pushes {"type": "session" | "message", ...} to a logged-in agent (token in ?token=)."""
+        agent = auth.agent_with(request.app, request.args.get("token", ""))
+        if agent is None:
+            await ws.close(code=4401, reason="unknown token")
+            return
+        hub: Hub = request.app.ctx.hub
+        hub.join(ws)
+        try:
+            await ws.send(json.dumps({"type": "hello", "agent": agent.name}))
+            while True:  # the agent's side only keeps it open; presence counts while connected
+                if await ws.recv() is None:
+                    break
+                request.app.ctx.duty.saw(agent.name)
+        finally:
+            hub.leave(ws)
+
+    return bp

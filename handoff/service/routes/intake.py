@@ -1,0 +1,73 @@
+"""What the Rasa side sends: a conversation to transfer (from the action server), a
+customer's message during a handoff (from the event broker), and a rating."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from handoff.errors import BadRequest, ConnectorUnavailable, SessionNotFound
+from handoff.service import auth, inputs
+from handoff.service.desk import position, relay_customer_event
+from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("intake")
+
+    @bp.post("/api/handoffs")
+    async def open_session(request: Request) -> HTTPResponse:
+        """From the action server: a conversation to transfer, with its HandoffContext."""
+        auth.service(request)
+        body = inputs.body(request)
+        context = body.get("context")
+        if not isinstance(context, dict) or not isinstance(context.get("conversation_id"), str):
+            raise BadRequest("'context' must be a HandoffContext object with a 'conversation_id'")
+        store: SessionStore = request.app.ctx.store
+        session = await store.open_for(context["conversation_id"])
+        if session is None:
+            session = await store.create(context["conversation_id"], context, str(context.get("skill", "general")),
+                                         str(context.get("priority", "normal")))
+            try:
+                external = await request.app.ctx.connector.opened(session, context)
+                if external:
+                    await store.link(session.id, external)
+            except ConnectorUnavailable:
+                await store.close(session.id, ABANDONED)  # nobody will see it: the customer must hear so
+                raise
+        off_duty = await request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
+        if off_duty and session.customer_waiting:  # it stays queued as a message for when someone is back
+            session = await store.leave_as_message(session.id)
+            await store.add_message(session.id, "system", f"left as a message: {off_duty}")
+        elif not off_duty and session.status == QUEUED and session.left_message_at is not None:
+            session = await store.waiting_again(session.id)  # asked again, and this time someone is there
+        place = await position(store, session)
+        wait = place * request.app.ctx.settings.wait_per_session_seconds
+        return response.json({"session": session.as_dict(), "position": place, "estimated_wait_seconds": wait,
+                              "on_duty": off_duty is None, "reason": off_duty}, status=201)
+
+    @bp.post("/api/events")
+    async def rasa_event(request: Request) -> HTTPResponse:
+        """From Rasa's event broker: a customer's message, relayed to the agent of an open session."""
+        auth.service(request)
+        message = await relay_customer_event(request.app, inputs.body(request))
+        if message is None:
+            return response.json({"relayed": False})
+        return response.json({"relayed": True, "message": message.as_dict()}, status=201)
+
+    @bp.post("/api/ratings")
+    async def rating(request: Request) -> HTTPResponse:
+        """From the action server: the customer's 1-5 rating after a person handed back."""
+        auth.service(request)
+        body = inputs.body(request)
+        value = body.get("rating")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise BadRequest("'rating' must be a whole number from 1 to 5")
+        store: SessionStore = request.app.ctx.store
+        session = await store.open_for(str(body.get("conversation_id", "")), (RETURNED,))
+        if session is None:
+            raise SessionNotFound(f"(handed back) of conversation '{body.get('conversation_id')}'")
+        return response.json({"session": (await store.rate(session.id, value)).as_dict()})
+
+    return bp

@@ -1,0 +1,114 @@
+"""The agents' API: the queue, one session with its messages, accept, write, notes,
+transfer, close, and the desk's figures."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from handoff.errors import BadRequest, Forbidden, SessionConflict
+from handoff.service import auth, inputs
+from handoff.service.desk import accept as accept_session, agent_says, end
+from handoff.service.metrics import desk_metrics
+from handoff.service.store import ACTIVE, ASSIGNED, CLOSED, OPEN, SessionStore
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("sessions")
+
+    @bp.get("/api/me")
+    async def me(request: Request) -> HTTPResponse:
+        agent = auth.agent(request)
+        return response.json({"name": agent.name, "skills": list(agent.skills), "capacity": agent.capacity,
+                              "supervisor": agent.supervisor})
+
+    @bp.get("/api/sessions")
+    async def list_sessions(request: Request) -> HTTPResponse:
+        auth.agent(request)
+        wanted = tuple(s for s in request.args.get("status", ",".join(OPEN)).split(",") if s)
+        unknown = set(wanted) - set(OPEN + CLOSED)
+        if unknown:
+            raise BadRequest(f"unknown status '{sorted(unknown)[0]}'; use {', '.join(OPEN + CLOSED)}")
+        sessions = await request.app.ctx.store.list(wanted, request.args.get("skill"))
+        return response.json({"sessions": [s.as_dict() for s in sessions]})
+
+    @bp.get("/api/metrics")
+    async def metrics(request: Request) -> HTTPResponse:
+        """The desk in figures over the sessions opened since `since` (ISO date or time; default: all)."""
+        auth.agent(request)
+        since = inputs.since(request.args.get("since"))
+        sessions = await request.app.ctx.store.list(OPEN + CLOSED, since=since)
+        return response.json({"since": since.isoformat() if since else None,
+                              **desk_metrics(sessions, datetime.now(timezone.utc))})
+
+    @bp.get("/api/sessions/<session_id>")
+    async def get_session(request: Request, session_id: str) -> HTTPResponse:
+        auth.agent(request)
+        store: SessionStore = request.app.ctx.store
+        session = await store.get(session_id)
+        messages = await store.messages(session_id, inputs.whole(request.args.get("after"), "after"))
+        return response.json({"session": session.as_dict(), "messages": [m.as_dict() for m in messages]})
+
+    @bp.post("/api/sessions/<session_id>/accept")
+    async def accept(request: Request, session_id: str) -> HTTPResponse:
+        agent = auth.agent(request)
+        store: SessionStore = request.app.ctx.store
+        session = await store.get(session_id)
+        if not agent.serves(session.skill) and not agent.supervisor:
+            raise Forbidden(f"session '{session_id}' needs the skill '{session.skill}', which {agent.name} lacks")
+        if session.agent and session.agent != agent.name:
+            raise Forbidden(f"session '{session_id}' was transferred to {session.agent}")
+        busy = [s for s in await store.list((ASSIGNED, ACTIVE)) if s.agent == agent.name]
+        if len(busy) >= agent.capacity:
+            raise SessionConflict(session_id, f"waiting while {agent.name} has {len(busy)} chats (the limit)",
+                                  "accepted")
+        return response.json({"session": (await accept_session(request.app, session, agent.name)).as_dict()})
+
+    @bp.post("/api/sessions/<session_id>/messages")
+    async def send(request: Request, session_id: str) -> HTTPResponse:
+        agent = auth.agent(request)
+        text = inputs.text(inputs.body(request))
+        store: SessionStore = request.app.ctx.store
+        session = await store.get(session_id)
+        auth.owned(session, agent)
+        message = await agent_says(request.app, session, text, agent.name)
+        return response.json({"message": message.as_dict()}, status=201)
+
+    @bp.post("/api/sessions/<session_id>/notes")
+    async def note(request: Request, session_id: str) -> HTTPResponse:
+        agent = auth.agent(request)
+        message = await request.app.ctx.store.add_message(session_id, "note", inputs.text(inputs.body(request)),
+                                                          agent.name)
+        return response.json({"message": message.as_dict()}, status=201)
+
+    @bp.post("/api/sessions/<session_id>/transfer")
+    async def transfer(request: Request, session_id: str) -> HTTPResponse:
+        agent = auth.agent(request)
+        body = inputs.body(request)
+        store: SessionStore = request.app.ctx.store
+        auth.owned(await store.get(session_id), agent)
+        skill, target = body.get("skill"), body.get("agent")
+        if skill is not None and not isinstance(skill, str) or target is not None and not isinstance(target, str):
+            raise BadRequest("'skill' and 'agent' must be names (strings)")
+        if not skill and not target:
+            raise BadRequest("give a 'skill' or an 'agent' to transfer to")
+        if target and target not in {a.name for a in request.app.ctx.settings.agents}:
+            raise BadRequest(f"no agent named '{target}'")
+        session = await store.transfer(session_id, skill, target)
+        await store.add_message(session_id, "system", f"transferred by {agent.name} to {target or skill}", agent.name)
+        return response.json({"session": session.as_dict()})
+
+    @bp.post("/api/sessions/<session_id>/close")
+    async def close(request: Request, session_id: str) -> HTTPResponse:
+        agent = auth.agent(request)
+        body = inputs.body(request)
+        back = body.get("return_to_bot")
+        if not isinstance(back, bool):
+            raise BadRequest("'return_to_bot' must be true (the bot takes over) or false (the chat ends)")
+        session = await request.app.ctx.store.get(session_id)
+        auth.owned(session, agent)
+        closed = await end(request.app, session, back, agent.name)
+        return response.json({"session": closed.as_dict()})
+
+    return bp
