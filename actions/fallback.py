@@ -33,7 +33,7 @@ NOT_AN_ORDER_NUMBER = (
 )
 # "order 123", "#99999999999999999999", "123": a number that cannot be an order
 # number (5 to 12 digits), after the word order or a '#', or alone (3+ digits).
-_AFTER_ORDER = re.compile(r"(?:\border\b\D*?|#\s*)(\d+)\D*$", re.IGNORECASE)
+_AFTER_ORDER = re.compile(r"(?:\border\b\D{0,40}?|#\s{0,5})(\d+)\D{0,40}$", re.IGNORECASE)
 _ALONE = re.compile(r"^\s*(\d{3,})\s*$")
 
 

@@ -23,8 +23,8 @@ from actions.order_store import Order
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-ORDER_NUMBER = re.compile(r"(?<!\d)#?\s*(\d{5,12})(?!\d)")
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+ORDER_NUMBER = re.compile(r"(?<!\d)#?\s{0,3}(\d{5,12})(?!\d)")
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 
 
 def find_order_number(text: Optional[str]) -> Optional[str]:

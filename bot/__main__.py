@@ -4,12 +4,21 @@ Use it wherever you would type ``rasa``: ``python -m bot run --enable-api``.
 """
 from __future__ import annotations
 
+import os
 import sys
+
+
+# The HTTP layer's own limits, before any channel or NLP sees a request: a body over
+# 2 MB is refused with 413, and every error sanic answers itself is JSON. A value
+# already in the environment wins.
+SANIC_DEFAULTS = {"SANIC_REQUEST_MAX_SIZE": "2000000", "SANIC_FALLBACK_ERROR_FORMAT": "json"}
 
 
 def main() -> None:
     from bot import compat
 
+    for key, value in SANIC_DEFAULTS.items():
+        os.environ.setdefault(key, value)
     compat.apply()
     from rasa.__main__ import main as rasa_main
 

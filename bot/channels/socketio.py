@@ -1,0 +1,34 @@
+"""Rasa's socket.io channel (the web widget) with the limits of bot.channels.limits: the
+same cut of long messages and safe payloads, and socket.io packets capped at
+``max_request_bytes``."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+from bot.channels.limits import MessageLimits, OnNewMessage, guarded
+
+LIMIT_KEYS = ("max_characters", "max_value_characters", "max_request_bytes")
+
+
+class GuardedSocketIOInput(SocketIOInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = dict(credentials or {})
+        limits = MessageLimits.from_credentials({k: credentials.pop(k) for k in LIMIT_KEYS if k in credentials})
+        channel = super().from_credentials(credentials)
+        channel.limits = limits
+        return channel
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        limits: MessageLimits = getattr(self, "limits", MessageLimits())
+        blueprint = super().blueprint(guarded(on_new_message, limits))
+        self.sio.eio.max_http_buffer_size = limits.max_request_bytes
+        return blueprint
