@@ -50,6 +50,8 @@ def arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--clinc", action="store_true", help="also run bench/clinc150.py (slow)")
     parser.add_argument("--json", type=Path, help="write the result here")
+    parser.add_argument("--workdir", type=Path, help="keep models, logs and the servers' data here "
+                        "(default: a temporary directory, removed at the end)")
     parser.add_argument("--label", default="", help="a name for this run in --compare (default: the date)")
     parser.add_argument("--verbose", action="store_true", help="list every message the bot got wrong")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("A.json", "B.json"))
@@ -119,15 +121,21 @@ def main(argv: Optional[List[str]] = None) -> None:
         a, b = (json.loads(path.read_text()) for path in args.compare)
         print(report.compare(a, b))
         return
-    try:
-        items = load_items(args.data)
-        workdir = Path(tempfile.mkdtemp(prefix="nlu-heldout-"))
-        model = extras.train(workdir) if args.train else args.model
-        if not model.exists():
-            raise HeldoutError(f"{model} does not exist: run `make train`, pass --model, or use --train")
-        result = evaluate(args, items, model, workdir)
-    except HeldoutError as error:
-        raise SystemExit(str(error)) from error
+    with tempfile.TemporaryDirectory(prefix="nlu-heldout-") as temporary:
+        workdir = args.workdir or Path(temporary)
+        workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            run(args, workdir)
+        except HeldoutError as error:
+            raise SystemExit(str(error)) from error
+
+
+def run(args: argparse.Namespace, workdir: Path) -> Dict[str, Any]:
+    items = load_items(args.data)
+    model = extras.train(workdir) if args.train else args.model
+    if not model.exists():
+        raise HeldoutError(f"{model} does not exist: run `make train`, pass --model, or use --train")
+    result = evaluate(args, items, model, workdir)
     counts = ", ".join(f"{n} {category}" for category, n in result["counts"].items())
     print(f"\nheld-out set {result['data']}: {len(items)} messages ({counts})\n")
     print(report.table(result))
@@ -139,6 +147,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         print(f"\nwrote {args.json}")
     if args.clinc:
         extras.clinc150(workdir)
+    return result
 
 
 if __name__ == "__main__":

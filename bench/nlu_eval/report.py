@@ -2,7 +2,7 @@
 table, or two of them side by side."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 # (section, key, label, target); the targets are those the assistant is held to.
 FIGURES: List[Tuple[str, str, str, str]] = [
@@ -48,11 +48,28 @@ def compare(a: Dict[str, Any], b: Dict[str, Any]) -> str:
     lines = [f"| figure | A: {a.get('label', 'A')} | B: {b.get('label', 'B')} | target |", "|---|---|---|---|"]
     for section, key, label, target in FIGURES:
         lines.append(f"| {label} | {cell(_figure(a, section, key))} | {cell(_figure(b, section, key))} | {target} |")
-    for name, result in (("A", a), ("B", b)):
-        extra = extra_lines(result)
-        if extra:
-            lines += ["", f"{name}:"] + extra
+    for label, value, target in SCALARS:
+        lines.append(f"| {label} | {value(a)} | {value(b)} | {target} |")
     return "\n".join(lines)
+
+
+def _scalar(*path: str, fmt: str = "{:.3f}") -> Callable[[Dict[str, Any]], str]:
+    def value(result: Dict[str, Any]) -> str:
+        node: Any = result
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return "-" if node is None else fmt.format(node)
+    return value
+
+
+SCALARS: List[Tuple[str, Callable[[Dict[str, Any]], str], str]] = [
+    ("cross-validation: intent accuracy", _scalar("cross_validation", "intent", "accuracy"), ""),
+    ("cross-validation: FAQ accuracy", _scalar("cross_validation", "faq", "accuracy"), ""),
+    ("held-out handoff conversations: F1", _scalar("handoff", "held-out", "f1"), ""),
+    ("held-out handoff conversations: false handoffs", _scalar("handoff", "held-out", "false_handoffs", fmt="{}"), "0"),
+    ("labelled handoff conversations: F1", _scalar("handoff", "labelled", "f1"), ">= 0.98"),
+    ("labelled handoff conversations: false handoffs", _scalar("handoff", "labelled", "false_handoffs", fmt="{}"), "0"),
+]
 
 
 def extra_lines(result: Dict[str, Any]) -> List[str]:
