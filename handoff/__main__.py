@@ -1,5 +1,6 @@
 """``python -m handoff replay``: what would the current handoff.yml do on past conversations?
 ``python -m handoff serve``: the handoff service for live agents (settings from the environment).
+``python -m handoff train-sentiment --vader DIR``: retrain the learned sentiment head.
 
     python -m handoff replay                          # the tracker store in endpoints.yml
     python -m handoff replay --file conversations.json
@@ -33,7 +34,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--since", help="only conversations active since this date (YYYY-MM-DD, UTC)")
     run.add_argument("--json", action="store_true", help="print JSON instead of a table")
     commands.add_parser("serve", help="run the handoff service (HANDOFF_PORT, default 5006)")
+    learn = commands.add_parser("train-sentiment", help="retrain the learned sentiment head on VADER's rated sets")
+    learn.add_argument("--vader", type=Path, required=True, help="folder with VADER's *_GroundTruth.txt files")
+    learn.add_argument("--out", type=Path, default=None, help="where to write it (default: the shipped head)")
     return parser
+
+
+def train_sentiment(folder: Path, out: Optional[Path]) -> int:
+    from handoff.sentiment_head import DEFAULT_FILE
+    from handoff.sentiment_training import train
+
+    try:
+        head = train(folder, out or DEFAULT_FILE)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({"polarity": head.polarity.about, "frustration": head.frustration.about}, indent=2))
+    return 0
 
 
 def serve() -> int:
@@ -85,6 +102,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve()
+    if args.command == "train-sentiment":
+        return train_sentiment(args.vader, args.out)
     try:
         config = HandoffConfig.load(args.config)
         if args.file:

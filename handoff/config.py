@@ -32,6 +32,7 @@ class ExplicitConfig:
     mode: str
     intents: Tuple[str, ...]
     patterns: Tuple[Pattern[str], ...]
+    min_confidence: float = 0.3  # an intent of `intents` among the top ones with at least this
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class LoopConfig:
     routine_intents: Tuple[str, ...]
     task_actions: Tuple[str, ...]
     closing_intents: Tuple[str, ...]
+    not_understood_in_a_row: int = 3
+    out_of_scope_intents: Tuple[str, ...] = ("out_of_scope",)
 
 
 @dataclass(frozen=True)
@@ -186,9 +189,10 @@ def _join(key: str, name: str) -> str:
 
 def _explicit(r: _Reader, raw: Any) -> ExplicitConfig:
     key = "triggers.explicit"
-    raw = r.section(raw, key, ("enabled", "mode", "intents", "patterns"))
+    raw = r.section(raw, key, ("enabled", "mode", "intents", "patterns", "min_confidence"))
     return ExplicitConfig(r.typed(raw, "enabled", key, bool, True), r.choice(raw, "mode", key, "transfer", MODES),
-                          r.names(raw, "intents", key), r.patterns(raw, "patterns", key))
+                          r.names(raw, "intents", key), r.patterns(raw, "patterns", key),
+                          r.number(raw, "min_confidence", key, 0.3, 0.0, 1.0))
 
 
 def _sentiment(r: _Reader, raw: Any) -> SentimentConfig:
@@ -204,7 +208,8 @@ def _loop(r: _Reader, raw: Any) -> LoopConfig:
     key = "triggers.loop"
     raw = r.section(raw, key, ("enabled", "mode", "fallbacks_in_a_row", "same_intent_count", "same_intent_within",
                                "same_response_count", "same_slot_asked", "turn_budget", "fallback_intents",
-                               "routine_intents", "task_actions", "closing_intents"))
+                               "routine_intents", "task_actions", "closing_intents", "not_understood_in_a_row",
+                               "out_of_scope_intents"))
     return LoopConfig(r.typed(raw, "enabled", key, bool, True), r.choice(raw, "mode", key, "transfer", MODES),
                       r.count(raw, "fallbacks_in_a_row", key, 2), r.count(raw, "same_intent_count", key, 3, 2),
                       r.count(raw, "same_intent_within", key, 6, 2), r.count(raw, "same_response_count", key, 3, 2),
@@ -213,7 +218,9 @@ def _loop(r: _Reader, raw: Any) -> LoopConfig:
                       r.names(raw, "routine_intents", key, ("greet", "goodbye", "thank", "affirm", "deny")),
                       r.names(raw, "task_actions", key, ("utter_faq", "action_check_order",
                                                          "action_confirm_appointment", "action_list_appointments")),
-                      r.names(raw, "closing_intents", key, ("stop", "goodbye", "thank")))
+                      r.names(raw, "closing_intents", key, ("stop", "goodbye", "thank")),
+                      r.count(raw, "not_understood_in_a_row", key, 3, 2),
+                      r.names(raw, "out_of_scope_intents", key, ("out_of_scope",)))
 
 
 def _topic(r: _Reader, name: str, raw: Any) -> Topic:

@@ -19,6 +19,7 @@ class Turn:
     ranking: Tuple[Tuple[str, float], ...]
     sentiment: Optional[float]
     in_form: bool
+    covered: Optional[bool] = None  # the coverage scorer's verdict (None: no scorer in the pipeline)
     bot_texts: List[str] = field(default_factory=list)
     actions: List[str] = field(default_factory=list)
     requested_slots: List[Optional[str]] = field(default_factory=list)  # None: a form ended here
@@ -71,6 +72,7 @@ def build_view(events: Iterable[Dict[str, Any]]) -> ConversationView:
                 ranking=tuple((r.get("name"), float(r.get("confidence") or 0.0))
                               for r in (parse.get("intent_ranking") or [])[:3]),
                 sentiment=(parse.get("sentiment") or {}).get("score"), in_form=active_loop is not None,
+                covered=_covered(parse),
             ))
         elif kind == "bot" and turns:
             turns[-1].bot_texts.append(event.get("text") or "")
@@ -96,6 +98,13 @@ def build_view(events: Iterable[Dict[str, Any]]) -> ConversationView:
         elif kind == "restart":
             turns, declined, accepted, paused, active_loop = [], {}, [], False, None
     return ConversationView(turns, paused, declined, accepted)
+
+
+def _covered(parse: Dict[str, Any]) -> Optional[bool]:
+    coverage = parse.get("coverage")
+    if not isinstance(coverage, dict) or not isinstance(coverage.get("in_scope"), bool):
+        return None
+    return coverage["in_scope"]
 
 
 def _remember(declined: Dict[str, float], reasons: List[Dict[str, Any]]) -> None:

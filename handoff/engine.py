@@ -33,6 +33,9 @@ def decide(view: ConversationView, config: HandoffConfig) -> Optional[Decision]:
     if view.accepted:
         latest = view.latest.index
         evidence = [replace(Evidence.from_dict(r), mode="transfer", turn=latest) for r in view.accepted]
+        # What else fired on the yes ("yes, get me a real person") is evidence too.
+        seen = {e.key for e in evidence}
+        evidence += [_skilled(e, view, config) for e in run_all(view, config) if e.key not in seen]
         return Decision(TRANSFER_ACTION, evidence)
     fired = [e for e in run_all(view, config) if not _already_handled(e, view, config)]
     if not fired:

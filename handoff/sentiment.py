@@ -114,9 +114,9 @@ class SentimentScorer:
             # A complaint with polite or positive words in it is still a complaint.
             base = min(base, 0.0 if pull >= 0.5 else 0.2)
         score = max(-1.0, min(1.0, base - min(pull, 1.2)))
-        return Sentiment(score, self._label(score), cues)
+        return Sentiment(score, self.label(score), cues)
 
-    def _label(self, score: float) -> str:
+    def label(self, score: float) -> str:
         if score <= self.negative_below:
             return NEGATIVE
         if score >= self.positive_above:

@@ -21,18 +21,27 @@ def check(view: ConversationView, config: HandoffConfig) -> Optional[Evidence]:
             return Evidence("gray_area", turn.index, f"sensitive topic {topic.name}: {what}", 1.0, 1.0,
                             topic.skill, topic.priority, topic.mode, reason=f"gray_area:{topic.name}")
     route = config.route("gray_area")
-    out_of_scope = sum(1 for t in view.turns if t.intent in settings.out_of_scope_intents)
-    if turn.intent in settings.out_of_scope_intents and out_of_scope >= settings.out_of_scope_count:
+    out_of_scope = sum(1 for t in view.turns if _outside(t, settings.out_of_scope_intents))
+    if _outside(turn, settings.out_of_scope_intents) and out_of_scope >= settings.out_of_scope_count:
         return Evidence("gray_area", turn.index, f"{out_of_scope} requests out of the bot's scope",
                         float(out_of_scope), float(settings.out_of_scope_count), route.skill, route.priority,
                         settings.mode, reason="gray_area:out_of_scope")
     return _uncertain(turn, config)
 
 
+def _outside(turn: Turn, intents: tuple) -> bool:
+    """Out of the bot's scope: an out-of-scope intent, or a request the coverage scorer
+    found too far from anything the bot covers (not inside a form, where answers are short)."""
+    return turn.intent in intents or (turn.covered is False and not turn.in_form)
+
+
 def _uncertain(turn: Turn, config: HandoffConfig) -> Optional[Evidence]:
     """Low or ambiguous confidence on a turn the bot acted on (not inside a form,
-    not a fallback, which the loop trigger counts)."""
+    not a fallback, which the loop trigger counts). With a coverage scorer in the
+    pipeline, its calibrated verdict replaces these raw confidences."""
     settings = config.gray_area
+    if turn.covered is not None:
+        return None
     if turn.in_form or turn.intent is None or turn.intent.split("/")[0] in settings.ignore_intents:
         return None
     ranking = [(name, conf) for name, conf in turn.ranking if name != "nlu_fallback"]

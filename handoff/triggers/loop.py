@@ -15,7 +15,7 @@ def check(view: ConversationView, config: HandoffConfig) -> Optional[Evidence]:
     settings, turn = config.loop, view.latest
     if not settings.enabled or turn is None or turn.intent in settings.closing_intents:
         return None  # a customer who stops, thanks or leaves is not stuck
-    for finder in (_fallbacks, _same_intent, _same_response, _same_slot, _budget):
+    for finder in (_fallbacks, _not_understood, _same_intent, _same_response, _same_slot, _budget):
         found = finder(view.turns, settings)
         if found is not None:
             detail, value, threshold = found
@@ -32,6 +32,19 @@ def _fallbacks(turns: List[Turn], s: LoopConfig) -> Optional[tuple]:
             break
         run += 1
     return (f"{run} messages in a row not understood", run, s.fallbacks_in_a_row) if run >= s.fallbacks_in_a_row else None
+
+
+def _not_understood(turns: List[Turn], s: LoopConfig) -> Optional[tuple]:
+    """Messages the bot could not act on, in a row, whatever intent they landed in:
+    unintelligible, out of scope, or too far from anything it covers."""
+    run = 0
+    for turn in reversed(turns):
+        if not (turn.intent in s.fallback_intents or turn.intent in s.out_of_scope_intents or turn.covered is False):
+            break
+        run += 1
+    if run >= s.not_understood_in_a_row:
+        return (f"{run} messages in a row the bot could not act on", run, s.not_understood_in_a_row)
+    return None
 
 
 def _same_intent(turns: List[Turn], s: LoopConfig) -> Optional[tuple]:

@@ -36,7 +36,7 @@ def test_replay_finds_when_and_why() -> None:
 
 def test_a_threshold_change_moves_the_rate(tmp_path: Path) -> None:
     strict = {"triggers": {"sentiment": {"strong_negative": -0.95, "trend_threshold": -0.9},
-                           "loop": {"fallbacks_in_a_row": 4}}}
+                           "loop": {"fallbacks_in_a_row": 4, "not_understood_in_a_row": 4}}}
     summary = replay(trackers(), HandoffConfig.from_dict(strict))
     assert summary.totals()["hand_off"] == 0
 

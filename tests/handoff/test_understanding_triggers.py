@@ -1,0 +1,81 @@
+"""The triggers on top of the coverage scorer: a request for a person that is not the
+top intent, every reason listed when an offer is accepted, messages the bot could not
+act on counted as a loop, and out-of-coverage requests counted as out of scope."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import pytest
+
+from handoff.config import HandoffConfig
+from handoff.conversation import build_view
+from handoff.engine import TRANSFER_ACTION, decide
+from handoff.triggers import explicit, gray_area, loop
+from tests.handoff.events import action, bot, slot, user
+
+
+@pytest.fixture(scope="module")
+def config() -> HandoffConfig:
+    return HandoffConfig.load()
+
+
+def covered(event: Dict[str, Any], in_scope: Optional[bool], score: float = 0.5) -> Dict[str, Any]:
+    event["parse_data"]["coverage"] = {"score": score, "in_scope": in_scope, "threshold": 0.55}
+    return event
+
+
+def turns(*events: Any) -> list:
+    flat = []
+    for event in events:
+        flat.extend([action("action_listen"), event, action("utter_x"), bot("...")])
+    return flat
+
+
+def test_a_request_for_a_person_counts_when_it_is_not_the_top_intent(config: HandoffConfig) -> None:
+    text = "want assistance getting through to somebody"
+    second = user(text, "faq", 0.41, ranking=[("faq", 0.41), ("request_human", 0.35), ("bot_challenge", 0.1)])
+    evidence = explicit.check(build_view([second]), config)
+    assert evidence is not None and evidence.trigger == "explicit" and "request_human (0.35)" in evidence.detail
+    weak = user(text, "faq", 0.8, ranking=[("faq", 0.8), ("request_human", 0.12)])
+    assert explicit.check(build_view([weak]), config) is None
+
+
+def test_min_confidence_is_validated() -> None:
+    with pytest.raises(Exception, match="triggers.explicit.min_confidence"):
+        HandoffConfig.from_dict({"triggers": {"explicit": {"min_confidence": 2}}})
+
+
+def test_an_accepted_offer_lists_every_reason_that_fired(config: HandoffConfig) -> None:
+    offer = [{"trigger": "sentiment", "turn": 1, "detail": "very negative", "value": -0.9, "threshold": -0.75,
+              "skill": "customer_care", "priority": "high", "mode": "offer", "reason": ""}]
+    events = turns(user("this is ridiculous, late AGAIN!!", "track_order", sentiment=-0.9))
+    events += [slot("handoff_reasons", offer), action("action_offer_human"), bot("Would you like a person?")]
+    events += [action("action_listen"), user("yes, get me a real person", "request_human", 0.97)]
+    decision = decide(build_view(events), config)
+    assert decision is not None and decision.action == TRANSFER_ACTION
+    assert [e.trigger for e in decision.evidence] == ["sentiment", "explicit"]
+
+
+def test_three_messages_the_bot_could_not_act_on_are_a_loop(config: HandoffConfig) -> None:
+    events = turns(covered(user("blorp snazzle", "nlu_fallback"), False),
+                   covered(user("can you sort my invoice", "out_of_scope"), False),
+                   covered(user("zzzkk qq", "greet", 0.2), False))
+    evidence = loop.check(build_view(events), config)
+    assert evidence is not None and evidence.value == 3 and "could not act on" in evidence.detail
+    two = turns(covered(user("blorp", "greet", 0.2), False), covered(user("qq zz", "thank", 0.2), False))
+    assert loop.check(build_view(two), config) is None
+
+
+def test_a_request_outside_the_coverage_counts_as_out_of_scope(config: HandoffConfig) -> None:
+    first = covered(user("send me an invoice", "out_of_scope"), False)
+    second = covered(user("where do I write a review", "faq", 0.5), False)
+    evidence = gray_area.check(build_view(turns(first, second)), config)
+    assert evidence is not None and evidence.reason == "gray_area:out_of_scope" and evidence.value == 2
+
+
+def test_with_a_coverage_verdict_raw_confidences_do_not_fire(config: HandoffConfig) -> None:
+    low = covered(user("how long is delivery to wales", "faq", 0.2, ranking=[("faq", 0.2), ("track_order", 0.19)]),
+                  True, score=0.9)
+    assert gray_area.check(build_view(turns(low)), config) is None
+    without = user("how long is delivery to wales", "faq", 0.2, ranking=[("faq", 0.2), ("track_order", 0.19)])
+    assert gray_area.check(build_view(turns(without)), config) is not None
