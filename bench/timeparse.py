@@ -1,0 +1,75 @@
+"""How well the scheduling form reads dates and times: the share of expressions
+understood exactly, asked about, and read wrong, on two tables:
+
+- the table of tests/actions/timeparse_cases.yml (the unit test reads it too), and
+- the held-out list bench/data/timeparse_heldout.yml, written before the parser and
+  never used to tune it.
+
+    .venv/bin/python bench/timeparse.py [--show-wrong]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from actions.settings import ShopSettings  # noqa: E402
+from actions.timeparse import combine, parse_when  # noqa: E402
+from tests.actions.timeparse_table import Case, Outcome, describe, load_cases, verdict  # noqa: E402
+
+TABLES = (("table", ROOT / "tests" / "actions" / "timeparse_cases.yml"),
+          ("held-out", ROOT / "bench" / "data" / "timeparse_heldout.yml"))
+
+
+def outcome(case: Case, shop: ShopSettings) -> Outcome:
+    parsed = parse_when(case.text, case.now, shop.day_parts)
+    if parsed.problem:
+        return ("impossible",)
+    moment = combine(parsed, case.now)
+    if moment is not None:
+        return ("at", moment)
+    if parsed.day is not None:
+        from datetime import datetime, timedelta
+        start = datetime.combine(parsed.day, datetime.min.time(), tzinfo=shop.timezone)
+        return ("windows", ((start, datetime.combine(parsed.day + timedelta(days=1), datetime.min.time(), tzinfo=shop.timezone)),))
+    return ("none",)
+
+
+def score(cases: List[Case], shop: ShopSettings, show_wrong: bool) -> Tuple[int, int, int]:
+    counts = {"exact": 0, "asked": 0, "wrong": 0}
+    for case in cases:
+        got = outcome(case, shop)
+        result = verdict(got, case.expected)
+        counts[result] += 1
+        if show_wrong and result != "exact":
+            print(f"  {result:5} {case.label}\n        got {describe(got)}\n       want {describe(case.expected)}")
+    return counts["exact"], counts["asked"], counts["wrong"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--show-wrong", action="store_true", help="list every case not understood exactly")
+    args = parser.parse_args()
+    shop = ShopSettings.from_dict(yaml.safe_load((ROOT / "bot" / "shop.yml").read_text()), "bot/shop.yml")
+    rows = []
+    for name, path in TABLES:
+        if not path.exists():
+            continue
+        exact, asked, wrong = score(load_cases(path, shop.timezone), shop, args.show_wrong)
+        rows.append((name, exact + asked + wrong, exact, asked, wrong))
+    print("\n| list | expressions | understood exactly | asked about | wrong |")
+    print("|---|---|---|---|---|")
+    for name, total, exact, asked, wrong in rows:
+        print(f"| {name} | {total} | {100 * exact / total:.1f} % | {100 * asked / total:.1f} % | "
+              f"{100 * wrong / total:.1f} % |")
+    print("\ngoal: wrong 0 %, asked at most 10 %")
+
+
+if __name__ == "__main__":
+    main()
