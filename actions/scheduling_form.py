@@ -3,13 +3,16 @@
 ``appointment_operation`` (set from the intent) picks the slots to fill:
 book -> kind, time; reschedule -> booking_reference, time; cancel -> booking_reference.
 Times are read with actions.timeparse and checked against the shop's grid
-(actions.calendar); a time that cannot be booked gets the nearest free ones.
+(actions.calendar): an exact time that cannot be booked gets the nearest free ones;
+a window or a preference ("Friday afternoon", "not before 4") gets the free slots
+inside it; an ambiguous or half-understood time is said back as a question, and the
+choices wait in ``appointment_time_choices`` for the customer's answer.
 """
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,8 +20,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import calendar, services
 from actions.booking_store import Booking
-from actions.scheduling_text import booking_line, time_buttons, when
-from actions.timeparse import combine, parse_when
+from actions.scheduling_text import (ask_back_text, booking_line, day_text, reading_payload, time_buttons, when,
+                                     windows_text)
+from actions.timeparse import (AskBack, ExactTime, Impossible, Reading, TimeContext, TimeWindow, read_when,
+                               windows_of)
 
 # Intents that interrupt a form instead of answering it (rules in data/rules handle them).
 INTERRUPTIONS = {"stop", "faq", "bot_challenge", "greet", "goodbye", "thank", "out_of_scope", "track_order",
@@ -29,6 +34,10 @@ OPERATION_BY_INTENT = {
     "reschedule_appointment": "reschedule",
     "cancel_appointment": "cancel",
 }
+YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|that'?s right|exactly|please do)\b", re.I)
+NO = re.compile(r"^\W*(?:no|nope|nah|neither|not really)\b", re.I)
+PICK = {"first": 0, "1": 0, "1st": 0, "earlier": 0, "former": 0, "second": 1, "2": 1, "2nd": 1, "later": 1,
+        "latter": 1, "last": -1}
 SLOTS_BY_OPERATION = {
     "book": ["appointment_kind", "appointment_time"],
     "reschedule": ["booking_reference", "appointment_time"],
@@ -55,10 +64,28 @@ async def upcoming(tracker: Tracker) -> List[Booking]:
 
 
 async def taken_near(kind: Optional[str], moment: datetime) -> List[datetime]:
+    span = timedelta(days=15)
+    return await _taken_between(kind, moment - span, moment + span)
+
+
+async def _taken_between(kind: Optional[str], start: datetime, end: datetime) -> List[datetime]:
     if kind is None:
         return []
-    span = timedelta(days=15)
-    return await services.booking_store().ataken(kind, moment - span, moment + span)
+    return await services.booking_store().ataken(kind, start, end)
+
+
+def _unfilled() -> Dict[Text, Any]:
+    return {"appointment_time": None, "appointment_time_choices": None}
+
+
+def times_offered_this_turn(tracker: Tracker) -> bool:
+    """Whether a message since the customer's last one already listed times as buttons."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("data") or {}).get("buttons"):
+            return True
+    return False
 
 
 class ValidateAppointmentForm(FormValidationAction):
@@ -102,64 +129,137 @@ class ValidateAppointmentForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot") == "appointment_time"
         if stopped(tracker) or (tracker.get_slot("appointment_time") and not requested):
             return {}
-        shop, now = services.settings(), services.now()
-        parsed = parse_when(tracker.latest_message.get("text") or "", now, shop.day_parts)
-        if not parsed.found and interrupted(tracker):
+        text = tracker.latest_message.get("text") or ""
+        reading = read_when(text, await self._context(tracker))
+        choices = tracker.get_slot("appointment_time_choices") or []
+        if reading is None and choices and requested:
+            return await self._answer_to_question(dispatcher, tracker, choices)
+        if reading is None and interrupted(tracker):
             return {}  # a question in the middle of the form: the rules answer it
-        if parsed.problem:
-            dispatcher.utter_message(text=f"Hmm, {parsed.problem}. Which day and time would suit you?")
-            return {"appointment_time": None}
-        moment = combine(parsed, now)
-        if moment is not None:
-            return {"appointment_time": moment.isoformat()}
-        if parsed.day is not None:
-            await self._offer_day(dispatcher, tracker, parsed.day, now)
-            return {"appointment_time": None}
+        if isinstance(reading, Impossible):
+            dispatcher.utter_message(text=f"Hmm, {reading.problem}. Which day and time would suit you?")
+            return _unfilled()
+        if isinstance(reading, ExactTime):
+            return {"appointment_time": reading.at.isoformat(), "appointment_time_choices": None}
+        if isinstance(reading, AskBack):
+            return self._ask_back(dispatcher, reading)
+        if reading is not None:
+            await self._offer_windows(dispatcher, tracker, windows_of(reading))
+            return _unfilled()
         if requested:
             dispatcher.utter_message(
                 text="Sorry, I didn't catch a date and time. You can say things like "
-                "'tomorrow at 10am', 'next Tuesday at 2pm' or 'the 3rd at 11:30'."
+                "'tomorrow at 10am', 'Friday afternoon' or 'the 3rd at 11:30'."
             )
-            return {"appointment_time": None}
+            return _unfilled()
         return {}
 
-    async def _offer_day(self, dispatcher: CollectingDispatcher, tracker: Tracker, day: Any, now: datetime) -> None:
+    async def _context(self, tracker: Tracker) -> TimeContext:
+        """What "now", "same time" and "3/12" mean for this customer."""
+        shop, store = services.settings(), services.booking_store()
+        reference = tracker.get_slot("booking_reference")
+        booking = await store.aget(reference) if reference else await store.alatest(tracker.sender_id)
+        booked = booking.start if booking and booking.status == "booked" else None
+        return TimeContext(services.now(), shop.day_first, shop.day_parts, shop.max_days_ahead, booked)
+
+    def _ask_back(self, dispatcher: CollectingDispatcher, question: AskBack) -> Dict[Text, Any]:
         shop = services.settings()
-        start = datetime.combine(day, datetime.min.time(), tzinfo=shop.timezone)
-        kind = await self._kind(tracker)
-        free = calendar.free_slots_on(start, now, await taken_near(kind, start), shop)
-        if free:
-            picks = free[:: max(1, len(free) // shop.alternatives)][: shop.alternatives]
-            dispatcher.utter_message(
-                text=f"What time on {start:%A %-d %B}? Free times include:", buttons=time_buttons(picks, shop)
-            )
+        payloads = [reading_payload(c, shop) for c in question.choices]
+        if len(payloads) == 1:
+            buttons = [{"title": "Yes", "payload": payloads[0]}, {"title": "No, another time", "payload": "/deny"}]
         else:
-            alternatives = calendar.alternatives(start + timedelta(hours=12), now, await taken_near(kind, start), shop)
-            dispatcher.utter_message(
-                text=f"Sorry, there's nothing free on {start:%A %-d %B}. The nearest free times are:",
-                buttons=time_buttons(alternatives, shop),
-            )
+            buttons = [{"title": p, "payload": p} for p in payloads]
+        dispatcher.utter_message(text=ask_back_text(question, shop), buttons=buttons)
+        return {"appointment_time": None, "appointment_time_choices": payloads or None}
+
+    async def _answer_to_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, choices: List[str]
+    ) -> Dict[Text, Any]:
+        """The reply to "Did you mean ...?": yes, no, or which one."""
+        text = (tracker.latest_message.get("text") or "").strip().lower()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        picked: Optional[str] = None
+        if len(choices) == 1 and (intent == "affirm" or YES.match(text)):
+            picked = choices[0]
+        else:
+            words = re.findall(r"[a-z0-9]+", text)
+            index = next((PICK[w] for w in words if w in PICK), None)
+            picked = choices[index] if index is not None and -len(choices) <= index < len(choices) else None
+        if picked is None:
+            if intent == "deny" or NO.match(text):
+                dispatcher.utter_message(text="No problem. Which day and time would suit you?")
+                return {"appointment_time": None, "appointment_time_choices": None}
+            return self._ask_back(dispatcher, AskBack("", tuple(read_when(c, await self._context(tracker))
+                                                               for c in choices)))
+        reading = read_when(picked, await self._context(tracker))
+        if isinstance(reading, ExactTime):
+            return {"appointment_time": reading.at.isoformat(), "appointment_time_choices": None}
+        await self._offer_windows(dispatcher, tracker, windows_of(reading) if reading else ())
+        return _unfilled()
+
+    async def _offer_windows(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             windows: Sequence[TimeWindow]) -> None:
+        """The free slots inside the windows, or the nearest ones when none is free."""
+        shop, now = services.settings(), services.now()
+        if not windows:
+            return
+        kind = await self._kind(tracker)
+        start, end = min(w.start for w in windows), max(w.end for w in windows)
+        taken = await _taken_between(kind, start, end)
+        free = calendar.free_in([(w.start, w.end) for w in windows], now, taken, shop)
+        whole_day = len(windows) == 1 and windows[0].end - windows[0].start == timedelta(days=1) and (
+            windows[0].start.astimezone(shop.timezone).time() == datetime.min.time())
+        if free and whole_day:
+            text = f"What time on {day_text(windows[0].start.astimezone(shop.timezone).date())}? Free times include:"
+        elif free:
+            text = f"Here are the free times {windows_text(windows, shop)}; pick one or tell me another time:"
+        else:
+            free = calendar.alternatives(max(start, now), now, await taken_near(kind, max(start, now)), shop)
+            text = f"Sorry, there's nothing free {windows_text(windows, shop)}. The nearest free times are:"
+        dispatcher.utter_message(text=text, buttons=time_buttons(free, shop))
+
+    async def validate_appointment_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A time given before the kind was known is checked again for this kind."""
+        held = tracker.get_slot("appointment_time")
+        if not value or not held:
+            return {"appointment_kind": value}
+        shop, now = services.settings(), services.now()
+        moment = datetime.fromisoformat(held).astimezone(shop.timezone)
+        taken = await taken_near(value, moment)
+        problem = calendar.check(moment, now, taken, shop)
+        if problem is None:
+            return {"appointment_kind": value}
+        dispatcher.utter_message(
+            text=f"Sorry, {when(moment, shop)} isn't possible: {problem.message}. "
+            "The nearest free times are below; pick one or tell me another time.",
+            buttons=time_buttons(calendar.alternatives(moment, now, taken, shop), shop),
+        )
+        return {"appointment_kind": value, "appointment_time": None}
 
     async def validate_appointment_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         shop, now = services.settings(), services.now()
+        if value is None:  # a question or a list of times is out; keep its choices for the answer
+            return {"appointment_time": None, "appointment_time_choices": tracker.get_slot("appointment_time_choices")}
         try:
             moment = datetime.fromisoformat(str(value)).astimezone(shop.timezone)
         except ValueError:
-            return {"appointment_time": None}
+            return _unfilled()
         kind = await self._kind(tracker)
         taken = await taken_near(kind, moment)
         problem = calendar.check(moment, now, taken, shop)
         if problem is None:
-            return {"appointment_time": moment.isoformat()}
+            return {"appointment_time": moment.isoformat(), "appointment_time_choices": None}
         options = calendar.alternatives(moment, now, taken, shop)
         dispatcher.utter_message(
             text=f"Sorry, {when(moment, shop)} isn't possible: {problem.message}. "
             "The nearest free times are below; pick one or tell me another time.",
             buttons=time_buttons(options, shop),
         )
-        return {"appointment_time": None}
+        return _unfilled()
 
     async def validate_booking_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

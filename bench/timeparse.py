@@ -20,25 +20,15 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from actions.settings import ShopSettings  # noqa: E402
-from actions.timeparse import combine, parse_when  # noqa: E402
-from tests.actions.timeparse_table import Case, Outcome, describe, load_cases, verdict  # noqa: E402
+from actions.timeparse import read_when  # noqa: E402
+from tests.actions.timeparse_table import Case, Outcome, context, describe, load_cases, outcome_of, verdict  # noqa: E402
 
 TABLES = (("table", ROOT / "tests" / "actions" / "timeparse_cases.yml"),
           ("held-out", ROOT / "bench" / "data" / "timeparse_heldout.yml"))
 
 
 def outcome(case: Case, shop: ShopSettings) -> Outcome:
-    parsed = parse_when(case.text, case.now, shop.day_parts)
-    if parsed.problem:
-        return ("impossible",)
-    moment = combine(parsed, case.now)
-    if moment is not None:
-        return ("at", moment)
-    if parsed.day is not None:
-        from datetime import datetime, timedelta
-        start = datetime.combine(parsed.day, datetime.min.time(), tzinfo=shop.timezone)
-        return ("windows", ((start, datetime.combine(parsed.day + timedelta(days=1), datetime.min.time(), tzinfo=shop.timezone)),))
-    return ("none",)
+    return outcome_of(read_when(case.text, context(case, shop)))
 
 
 def score(cases: List[Case], shop: ShopSettings, show_wrong: bool) -> Tuple[int, int, int]:

@@ -55,6 +55,28 @@ def expected(case: Dict[str, Any], tz: ZoneInfo) -> Outcome:
     raise ValueError(f"case {case.get('text')!r} has no expected result (at, windows, ask, impossible, none)")
 
 
+def outcome_of(reading: Any) -> Outcome:
+    """A reading of actions.timeparse as an outcome to compare."""
+    from actions.timeparse import AskBack, ExactTime, Impossible, windows_of
+
+    if reading is None:
+        return ("none",)
+    if isinstance(reading, ExactTime):
+        return ("at", reading.at)
+    if isinstance(reading, AskBack):
+        return ("ask",)
+    if isinstance(reading, Impossible):
+        return ("impossible",)
+    return ("windows", tuple(sorted((w.start, w.end) for w in windows_of(reading))))
+
+
+def context(case: Case, shop: Any) -> Any:
+    """The TimeContext the scheduling form builds, for this case's "now" and booking."""
+    from actions.timeparse import TimeContext
+
+    return TimeContext(case.now, shop.day_first, shop.day_parts, shop.max_days_ahead, case.booked)
+
+
 def verdict(got: Outcome, want: Outcome) -> str:
     """'exact', 'asked' (the reading asks back) or 'wrong'."""
     if got[0] == "ask":
