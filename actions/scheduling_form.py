@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -92,6 +93,16 @@ class ValidateAppointmentForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_appointment_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        """As the SDK runs it, plus ``appointment_time_choices``, which the form does not ask
+        for and so would otherwise be dropped from the validation result."""
+        before = tracker.get_slot("appointment_time_choices")
+        events = await super().run(dispatcher, tracker, domain)
+        after = tracker.slots.get("appointment_time_choices")
+        if after != before:
+            events.append(SlotSet("appointment_time_choices", after))
+        return events
+
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
@@ -130,10 +141,12 @@ class ValidateAppointmentForm(FormValidationAction):
         if stopped(tracker) or (tracker.get_slot("appointment_time") and not requested):
             return {}
         text = tracker.latest_message.get("text") or ""
-        reading = read_when(text, await self._context(tracker))
         choices = tracker.get_slot("appointment_time_choices") or []
-        if reading is None and choices and requested:
-            return await self._answer_to_question(dispatcher, tracker, choices)
+        if choices and requested:
+            answer = await self._answer_to_question(dispatcher, tracker, choices)
+            if answer is not None:
+                return answer
+        reading = read_when(text, await self._context(tracker))
         if reading is None and interrupted(tracker):
             return {}  # a question in the middle of the form: the rules answer it
         if isinstance(reading, Impossible):
@@ -174,23 +187,31 @@ class ValidateAppointmentForm(FormValidationAction):
 
     async def _answer_to_question(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, choices: List[str]
-    ) -> Dict[Text, Any]:
-        """The reply to "Did you mean ...?": yes, no, or which one."""
+    ) -> Optional[Dict[Text, Any]]:
+        """The reply to "Did you mean ...?": yes, no, or which one; None for anything else."""
         text = (tracker.latest_message.get("text") or "").strip().lower()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        picked: Optional[str] = None
-        if len(choices) == 1 and (intent == "affirm" or YES.match(text)):
+        words = re.findall(r"[a-z0-9]+", text)
+        index = next((PICK[w] for w in words if w in PICK), None) if len(words) <= 4 else None
+        if text in (c.lower() for c in choices):
+            picked: Optional[str] = text
+        elif index is not None and -len(choices) <= index < len(choices):
+            picked = choices[index]
+        elif len(choices) == 1 and (intent == "affirm" or YES.match(text)):
             picked = choices[0]
+        elif read_when(text, await self._context(tracker)) is not None:
+            return None  # "no, the 4th": a new time, read as any other
+        elif intent == "affirm" or YES.match(text):
+            ctx = await self._context(tracker)
+            readings = tuple(r for r in (read_when(c, ctx) for c in choices) if r)
+            dispatcher.utter_message(text="Which one? " + ask_back_text(AskBack("", readings), services.settings()),
+                                     buttons=[{"title": c, "payload": c} for c in choices])
+            return {"appointment_time": None, "appointment_time_choices": choices}
+        elif intent == "deny" or NO.match(text):
+            dispatcher.utter_message(text="No problem. Which day and time would suit you?")
+            return _unfilled()
         else:
-            words = re.findall(r"[a-z0-9]+", text)
-            index = next((PICK[w] for w in words if w in PICK), None)
-            picked = choices[index] if index is not None and -len(choices) <= index < len(choices) else None
-        if picked is None:
-            if intent == "deny" or NO.match(text):
-                dispatcher.utter_message(text="No problem. Which day and time would suit you?")
-                return {"appointment_time": None, "appointment_time_choices": None}
-            return self._ask_back(dispatcher, AskBack("", tuple(read_when(c, await self._context(tracker))
-                                                               for c in choices)))
+            return None
         reading = read_when(picked, await self._context(tracker))
         if isinstance(reading, ExactTime):
             return {"appointment_time": reading.at.isoformat(), "appointment_time_choices": None}
@@ -242,24 +263,22 @@ class ValidateAppointmentForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         shop, now = services.settings(), services.now()
-        if value is None:  # a question or a list of times is out; keep its choices for the answer
-            return {"appointment_time": None, "appointment_time_choices": tracker.get_slot("appointment_time_choices")}
         try:
             moment = datetime.fromisoformat(str(value)).astimezone(shop.timezone)
         except ValueError:
-            return _unfilled()
+            return {"appointment_time": None}
         kind = await self._kind(tracker)
         taken = await taken_near(kind, moment)
         problem = calendar.check(moment, now, taken, shop)
         if problem is None:
-            return {"appointment_time": moment.isoformat(), "appointment_time_choices": None}
+            return {"appointment_time": moment.isoformat()}
         options = calendar.alternatives(moment, now, taken, shop)
         dispatcher.utter_message(
             text=f"Sorry, {when(moment, shop)} isn't possible: {problem.message}. "
             "The nearest free times are below; pick one or tell me another time.",
             buttons=time_buttons(options, shop),
         )
-        return _unfilled()
+        return {"appointment_time": None}
 
     async def validate_booking_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

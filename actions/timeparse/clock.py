@@ -31,6 +31,8 @@ _BEFORE = re.compile(r"(?:\bnot\s+after|\bno\s+later\s+than|\bearlier\s+than|\bb
                      r"\s*(?:about\s+)?$")
 _AFTER = re.compile(r"(?:\bnot\s+before|\bno\s+earlier\s+than|\blater\s+than|\bafter|\bfrom|\bany\s*time\s+after)"
                     r"\s*(?:about\s+)?$")
+_OR_TIME = re.compile(r"^\s*or\s+(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b(?!\s*(?:st|nd|rd|th|/|days?|weeks?))")
+_OR_BEFORE = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s+or\s+(?:at\s+)?$")
 _ONWARDS = re.compile(r"^\s*(?:onwards?|or\s+later|and\s+later)\b")
 _RANGE = re.compile(r"(?<![\d/-])\b(?:between|from)?\s*" + _H + r"\s*(?:-|to|and|till|until)\s*" + _H
                     + r"\b(?![-/])(?!\s*(?:st|nd|rd|th|/)|\s+(?:of\s+)?(?:" + "|".join(MONTHS) + r"))")
@@ -108,6 +110,18 @@ def _find_exact(text: str, spans: List[Span]) -> Tuple[Optional[time], str]:
     if _BEFORE.search(before):
         spans.append((MIDNIGHT, clock))
         return None, _BEFORE.sub(" ", before) + " " + after
+    other, earlier = _OR_TIME.match(after), _OR_BEFORE.search(before)
+    if other:
+        second = _hour(other.group(1), other.group(2), other.group(3) or _suffix(text[start:end]))
+        before, after = before, after[other.end():]
+    elif earlier:
+        second = _hour(earlier.group(1), earlier.group(2), earlier.group(3) or _suffix(text[start:end]))
+        before = before[: earlier.start()]
+    else:
+        second = None
+    if second is not None and second != clock:
+        spans.extend((t, _minute_later(t)) for t in sorted((clock, second)))
+        return None, before + " " + after
     return clock, re.sub(r"\b(?:at|around|about|for)\s*$", " ", before) + " " + after
 
 
@@ -165,6 +179,16 @@ def _hour(hours: Optional[str], minutes: Optional[str], suffix: Optional[str], l
     elif not literal and 1 <= hour <= 7:
         hour += 12  # "at 2" in shop hours is 14:00
     return time(hour, minute)
+
+
+def _suffix(text: str) -> Optional[str]:
+    found = re.search(r"\b(am|pm)\b", text)
+    return found.group(1) if found else None
+
+
+def _minute_later(moment: time) -> time:
+    minutes = moment.hour * 60 + moment.minute + 1
+    return time(minutes // 60 % 24, minutes % 60)
 
 
 def _inside(moment: time, span: Span) -> bool:

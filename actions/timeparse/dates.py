@@ -59,15 +59,14 @@ def upcoming(month: int, day: int, today: date, year: Optional[int] = None) -> d
         raise NotADate(f"there is no month {month}")
     if not 1 <= day <= 31:
         raise NotADate(f"there is no day {day} in a month")
-    years = [year] if year else [today.year, today.year + 1, today.year + 2]
-    for candidate in years:
-        if day <= calendar.monthrange(candidate, month)[1]:
-            found = date(candidate, month, day)
-            if year or found >= today:
-                return found
-    if day > calendar.monthrange(years[0], month)[1] and (year or day > 29 or month != 2):
-        raise NotADate(f"{calendar.month_name[month]} doesn't have {day} days")
-    return date(years[-1], month, day)
+    candidates = [year] if year else [today.year, today.year + 1]
+    for candidate in candidates:
+        if day <= calendar.monthrange(candidate, month)[1] and (year or date(candidate, month, day) >= today):
+            return date(candidate, month, day)
+    name = calendar.month_name[month]
+    if month == 2 and day == 29:
+        raise NotADate(f"February {candidates[-1]} doesn't have 29 days")
+    raise NotADate(f"{name} doesn't have {day} days")
 
 
 def with_weekday(found: date, weekday_name: Optional[str], ctx: TimeContext) -> date:

@@ -32,7 +32,8 @@ IN_WEEK = re.compile(r"\b(?:on\s+)?" + _W + r"\s+(?:of\s+|in\s+)?(next|this|the\
                      r"(?:on\s+)?" + _W + r"\b")
 NTH_OF = re.compile(r"\b(?:the\s+)?(1st|2nd|3rd|4th|5th|last)\s+" + _W + r"\s+(?:of|in)\s+(?:the\s+)?(next\s+month|this\s+"
                     r"month|month|" + "|".join(MONTHS) + r")\b")
-OFFSET = re.compile(r"\b(?:in\s+)?" + _N + r"\s+(days?|weeks?|fortnights?)(?:'?\s*time|\s+from\s+(?:now|today))?\b"
+OFFSET = re.compile(r"\b(?:in\s+" + _N + r"\s+(days?|weeks?|fortnights?)(?:'?\s*time)?|" + _N + r"\s+(days?|weeks?|fortnights?)"
+                    r"(?:'?\s*time|\s+from\s+(?:now|today)|\s+later))\b"
                     r"|\bin\s+a\s+(fortnight)\b|\ba\s+(fortnight)\s+(?:today|from\s+today)\b")
 SIMPLE = re.compile(r"\b(?:the\s+)?(day\s+after\s+tomorrow|overmorrow|tomorrow|today|yesterday)\b")
 PERIOD = re.compile(r"\b(?:(?:some\s*time|any\s*time|any\s+day|at\s+some\s+point)\s+)?(?:in\s+|during\s+)?(?:the\s+)?"
@@ -100,9 +101,9 @@ def nth_of(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
 
 
 def offset(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
-    if match.group(3) or match.group(4):
+    if match.group(5) or match.group(6):
         return [ctx.today + timedelta(weeks=2)]
-    count, unit = _count(match.group(1)), match.group(2)
+    count, unit = (_count(match.group(1)), match.group(2)) if match.group(1) else (_count(match.group(3)), match.group(4))
     days = count * {"d": 1, "w": 7, "f": 14}[unit[0]]
     return [ctx.today + timedelta(days=days)]
 

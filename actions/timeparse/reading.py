@@ -18,7 +18,7 @@ SOON = re.compile(r"\b(?:as\s+soon\s+as\s+(?:possible|you\s+can)|soonest|earlies
                   r"time))?|(?:first|next)\s+(?:available|free)(?:\s+(?:slot|time|appointment))?)\b")
 SAME_TIME = re.compile(r"\b(?:the\s+)?same\s+time\b")
 SAME_TIME_NEXT_WEEK = re.compile(r"\b(?:the\s+)?same\s+time\s+next\s+week\b")
-THIS_TIME = re.compile(r"\b(?:this|same)\s+time\s+tomorrow\b")
+THIS_TIME = re.compile(r"\bthis\s+time\s+(tomorrow|next\s+week)\b")
 LEFTOVER_NUMBER = re.compile(r"(?<![\d/:.-])\b([1-9]|1[0-2])\b(?![\d/:.-])")
 DAY_AFTER = re.compile(r"\b(?:or|and)\s+(?:the\s+)?day\s+after\b")
 SOON_DAYS = 14
@@ -71,9 +71,11 @@ def _relative_to_now(text: str, ctx: TimeContext, found: _Found):  # type: ignor
     if SOON.search(text):
         found.windows.append(TimeWindow(ctx.now, ctx.now + timedelta(days=SOON_DAYS)))
         text = SOON.sub(" ", text)
-    if THIS_TIME.search(text):
+    this_time = THIS_TIME.search(text)
+    if this_time:
         found.clock = ctx.now.time().replace(second=0, microsecond=0)
-        return THIS_TIME.sub(" tomorrow ", text)
+        found.days.append(ctx.today + timedelta(days=1 if this_time.group(1) == "tomorrow" else 7))
+        return THIS_TIME.sub(" ", text)
     if SAME_TIME.search(text):
         if ctx.booked is None:
             return AskBack("", (), missing="time")
@@ -113,7 +115,7 @@ def _apply(pattern: "re.Pattern[str]", rule: Callable[..., List[date]], text: st
 def _build(found: _Found, clock: ClockSpec, ctx: TimeContext) -> Optional[Reading]:
     if found.windows and not found.days:
         if clock.found:
-            return _on_days(_days_from(ctx.today, SOON_DAYS), clock, ctx)
+            return _on_days(_days_from(_first_day(clock, ctx), SOON_DAYS), clock, ctx)
         return found.windows[0] if len(found.windows) == 1 else TimeOptions(tuple(found.windows))
     chosen = sorted(set(found.days))
     if not chosen and not clock.found:
@@ -122,9 +124,7 @@ def _build(found: _Found, clock: ClockSpec, ctx: TimeContext) -> Optional[Readin
         if clock.exact is not None:
             moment = at_clock(ctx.today, clock.exact, ctx.now)
             return ExactTime(moment if moment > ctx.now else at_clock(ctx.today + timedelta(days=1), clock.exact, ctx.now))
-        first = ctx.today if any(window(ctx.today, s, ctx.now).end > ctx.now for s in clock.spans) else (
-            ctx.today + timedelta(days=1))
-        chosen = _days_from(first, 7)
+        chosen = _days_from(_first_day(clock, ctx), 7)
     return _on_days(chosen, clock, ctx)
 
 
@@ -144,6 +144,15 @@ def _each(choices: List[date], clock: ClockSpec, ctx: TimeContext, found: _Found
         clock = ClockSpec(found.clock, clock.spans, clock.words)
     unique = list(dict.fromkeys(choices))
     return tuple(_on_days([d], clock, ctx) for d in unique)
+
+
+def _first_day(clock: ClockSpec, ctx: TimeContext) -> date:
+    """Today if the time of day is still ahead today, else tomorrow."""
+    if clock.exact is not None:
+        ahead = at_clock(ctx.today, clock.exact, ctx.now) > ctx.now
+    else:
+        ahead = any(window(ctx.today, s, ctx.now).end > ctx.now for s in clock.spans)
+    return ctx.today if ahead else ctx.today + timedelta(days=1)
 
 
 def _days_from(first: date, count: int) -> List[date]:

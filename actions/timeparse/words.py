@@ -57,6 +57,9 @@ def normalise(text: str) -> str:
                      lambda m: str(NUMBERS[m.group(1)] + NUMBERS[m.group(2)]), lowered)
     lowered = re.sub(r"\b(twenty|thirty)[\s-]+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b",
                      lambda m: _ordinal(NUMBERS[m.group(1)] + ORDINALS[m.group(2)]), lowered)
+    lowered = re.sub(r"\bone\b(?!\s*(?:o'?clock|am|pm|ish|thirty|fifteen|forty|or|and|to|-))(?<!\d)", "_one", lowered)
+    lowered = re.sub(r"\b(?:at|about|around|past|to|half|after|before|until|till|by|from|or|and|in)\s+_one\b",
+                     lambda m: m.group(0).replace("_one", "one"), lowered)
     lowered = re.sub(r"\b(" + "|".join(NUMBERS) + r")\b", lambda m: str(NUMBERS[m.group(1)]), lowered)
     lowered = re.sub(r"\b(?<!a )(" + "|".join(ORDINALS) + r")\b(?!\s+thing)", lambda m: _ordinal(ORDINALS[m.group(1)]), lowered)
     lowered = re.sub(r"[,;!?()\"]|(?<!\d)\.|\.(?!\d)", " ", lowered)
