@@ -14,7 +14,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import calendar, services
 from actions.errors import SlotTaken, StoreUnavailable
-from actions.scheduling_form import operation, taken_near, times_offered_this_turn, upcoming
+from actions.scheduling_form import operation, upcoming
+from actions.scheduling_times import taken_near, times_offered_this_turn
 from actions.scheduling_text import booking_line, kind_label, opening_hours_text, time_buttons, when, with_article
 
 logger = logging.getLogger(__name__)

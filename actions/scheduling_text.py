@@ -90,8 +90,10 @@ def reading_payload(reading: Reading, shop: ShopSettings) -> str:
 def ask_back_text(question: AskBack, shop: ShopSettings) -> str:
     """Says what was understood and asks; the choices go on buttons as well."""
     lead = f"{question.understood[:1].upper()}{question.understood[1:]}. " if question.understood else ""
-    if not question.choices:
+    if question.missing == "booking":
         return (lead + "I don't have an earlier booking of yours to take the time from. "
                 "Which day and time would suit you?")
+    if not question.choices:
+        return lead + "Which day and time would suit you?"
     options = " or ".join(reading_text(c, shop) for c in question.choices)
     return f"{lead}Did you mean {options}?"

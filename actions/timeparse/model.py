@@ -58,7 +58,7 @@ class AskBack:
 
     understood: str
     choices: Tuple[Reading, ...] = ()
-    missing: str = ""  # what is needed, e.g. "a time"
+    missing: str = ""  # "booking": "same time" with no booking to take the time from
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Callable, List, Optional, Tuple
+from datetime import date, time, timedelta
+from typing import Callable, List, Optional, Tuple, Union
 
 from actions.timeparse import dates, days
 from actions.timeparse.clock import MIDNIGHT, ClockSpec, find_clock
@@ -34,7 +34,6 @@ class _Found:
     days: List[date] = field(default_factory=list)
     windows: List[TimeWindow] = field(default_factory=list)
     choices: List[date] = field(default_factory=list)
-    note: str = ""
     clock: Optional[time] = None
 
 
@@ -61,13 +60,14 @@ def read_when(text: str, ctx: TimeContext) -> Optional[Reading]:
     if found.clock is not None and clock.exact is None:
         clock = ClockSpec(found.clock, clock.spans, clock.words)
     leftover = LEFTOVER_NUMBER.search(lowered)
-    if leftover and (found.days or clock.spans) and clock.exact is None:
+    if leftover and found.days and clock.exact is None:  # "Friday 3": 3 o'clock, most likely; ask
         guess = ClockSpec(find_clock(f" at {leftover.group(1)} ", {})[0].exact)
-        return AskBack("", _each(found.days[:1], guess, ctx, found) if found.days else ())
+        return AskBack("", _each(found.days[:1], guess, ctx, found))
     return _build(found, clock, ctx)
 
 
-def _relative_to_now(text: str, ctx: TimeContext, found: _Found):  # type: ignore[no-untyped-def]
+def _relative_to_now(text: str, ctx: TimeContext, found: _Found) -> Union[str, AskBack]:
+    """"As soon as possible", "this time tomorrow", "same time next week": read against now or the booking."""
     if SOON.search(text):
         found.windows.append(TimeWindow(ctx.now, ctx.now + timedelta(days=SOON_DAYS)))
         text = SOON.sub(" ", text)
@@ -78,7 +78,7 @@ def _relative_to_now(text: str, ctx: TimeContext, found: _Found):  # type: ignor
         return THIS_TIME.sub(" ", text)
     if SAME_TIME.search(text):
         if ctx.booked is None:
-            return AskBack("", (), missing="time")
+            return AskBack("", (), missing="booking")
         local = ctx.booked.astimezone(ctx.now.tzinfo)
         found.clock = local.time()
         if SAME_TIME_NEXT_WEEK.search(text):
