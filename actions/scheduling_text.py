@@ -57,6 +57,9 @@ def windows_text(windows: Sequence[TimeWindow], shop: ShopSettings) -> str:
         names = " or ".join(day_text(d) for d in days)
     else:
         names = f"{day_text(days[0])} to {day_text(days[-1])}"
+    if all(w.end - w.start == timedelta(minutes=1) for w in windows):  # "at 9 or 10"
+        starts = sorted({w.start.astimezone(shop.timezone).strftime("%H:%M") for w in windows})
+        return f"on {names} at " + " or ".join(starts)
     spans = {(w.start.astimezone(shop.timezone).time(), w.end.astimezone(shop.timezone).time()) for w in windows}
     return f"on {names}" + (_span_text(*next(iter(spans))) if len(spans) == 1 else "")
 

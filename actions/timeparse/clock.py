@@ -55,7 +55,8 @@ def find_clock(text: str, day_parts: Dict[str, DayPart]) -> Tuple[ClockSpec, str
     """The time of day in ``text`` and the text without it."""
     spans: List[Span] = []
     words: List[str] = []
-    text, exact = _find_range(text, spans)
+    text = _find_range(text, spans)
+    exact: Optional[time] = None
     if not spans:
         exact, text = _find_exact(text, spans)
     for name, part in sorted(_parts(day_parts).items(), key=lambda item: -len(item[0])):
@@ -82,7 +83,7 @@ def _parts(day_parts: Dict[str, DayPart]) -> Dict[str, DayPart]:
     return parts
 
 
-def _find_range(text: str, spans: List[Span]) -> Tuple[str, Optional[time]]:
+def _find_range(text: str, spans: List[Span]) -> str:
     for match in _RANGE.finditer(text):
         lead = text[max(0, match.start() - 12): match.start()] + match.group(0)
         if not re.search(r"between|from|am|pm|:|\d\s*-\s*\d", lead):
@@ -93,8 +94,8 @@ def _find_range(text: str, spans: List[Span]) -> Tuple[str, Optional[time]]:
             first = _hour(match.group(1), match.group(2), match.group(3))
         if first is not None and second is not None and first < second:
             spans.append((first, second))
-            return text[: match.start()] + " " + text[match.end():], None
-    return text, None
+            return text[: match.start()] + " " + text[match.end():]
+    return text
 
 
 def _find_exact(text: str, spans: List[Span]) -> Tuple[Optional[time], str]:

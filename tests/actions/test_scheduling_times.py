@@ -138,3 +138,10 @@ async def test_other_answers_to_a_question(stores: BookingStore, domain_dict: Di
     assert datetime.fromisoformat(filled["appointment_time"]) == datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
     filled, _, _ = await run_form(domain_dict, "4 December 2026 at 10:00", pending)  # the button
     assert datetime.fromisoformat(filled["appointment_time"]) == datetime(2026, 12, 4, 10, 0, tzinfo=LONDON)
+
+
+async def test_two_times_are_both_offered(stores: BookingStore, domain_dict: Dict[str, Any]) -> None:
+    filled, text, dispatcher = await run_form(domain_dict, "Friday at 10 or 11am", ASKING)
+    assert filled["appointment_time"] is None
+    assert "free times on Friday 27 November at 10:00 or 11:00" in text
+    assert offered(dispatcher) == [datetime(2026, 11, 27, h, 0, tzinfo=LONDON) for h in (10, 11)]
