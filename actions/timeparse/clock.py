@@ -20,7 +20,7 @@ MIDNIGHT = time(0)
 
 _H = r"(\d{1,2})(?:[:.](\d{2}))?(?:\s*(am|pm))?"
 _PAST_TO = re.compile(r"\b(quarter|half|5|10|20|25)(?:\s+minutes)?\s+(past|after|to|til)\s+(\d{1,2})(?:\s*(am|pm))?\b"
-                      r"(?!\s*(?:st|nd|rd|th|/|:))")
+                      r"(?!\s*[/:])")
 _HALF = re.compile(r"\bhalf\s+(\d{1,2})\b(?!\s*(?:hours?|days?|weeks?|an?\b))")
 _EXPLICIT = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\b(\d{1,2})[:h](\d{2})\b|\b(\d{1,2})\.(\d{2})(?=\s|$)")
 _BARE = re.compile(r"\b(?:at|around|about|for|say|from|after|before|by|until|till|til|ish|than)\s+(?:about\s+|around\s+)?"
@@ -31,11 +31,11 @@ _BEFORE = re.compile(r"(?:\bnot\s+after|\bno\s+later\s+than|\bearlier\s+than|\bb
                      r"\s*(?:about\s+)?$")
 _AFTER = re.compile(r"(?:\bnot\s+before|\bno\s+earlier\s+than|\blater\s+than|\bafter|\bfrom|\bany\s*time\s+after)"
                     r"\s*(?:about\s+)?$")
-_OR_TIME = re.compile(r"^\s*or\s+(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b(?!\s*(?:st|nd|rd|th|/|days?|weeks?))")
+_OR_TIME = re.compile(r"^\s*or\s+(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b(?!\s*(?:/|days?\b|weeks?\b))")
 _OR_BEFORE = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s+or\s+(?:at\s+)?$")
 _ONWARDS = re.compile(r"^\s*(?:onwards?|or\s+later|and\s+later)\b")
 _RANGE = re.compile(r"(?<![\d/-])\b(?:between|from)?\s*" + _H + r"\s*(?:-|to|and|till|until)\s*" + _H
-                    + r"\b(?![-/])(?!\s*(?:st|nd|rd|th|/)|\s+(?:of\s+)?(?:" + "|".join(MONTHS) + r"))")
+                    + r"\b(?![-/])(?!\s*/|\s+(?:of\s+)?(?:" + "|".join(MONTHS) + r"))")
 
 
 @dataclass(frozen=True)

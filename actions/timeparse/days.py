@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
-from typing import List, Tuple
+from typing import Callable, List, Tuple
 
 from actions.timeparse.dates import next_weekday, upcoming
 from actions.timeparse.model import TimeContext
@@ -40,6 +40,10 @@ PERIOD = re.compile(r"\b(?:(?:some\s*time|any\s*time|any\s+day|at\s+some\s+point
                     r"(week\s+after\s+next|(?:early|beginning\s+of|start\s+of|mid|middle\s+of|end\s+of|late|later)?\s*"
                     r"(?:next|this|the)\s+(?:week|month)|next\s+weekend|this\s+weekend|weekend|later\s+this\s+week|"
                     r"later\s+in\s+the\s+week)\b")
+NTH_WEEK = re.compile(r"\b(?:the\s+)?(1st|2nd|3rd|4th|last)\s+week\s+(?:of|in)\s+(?:the\s+)?(next\s+month|this\s+month|"
+                      r"month|" + "|".join(MONTHS) + r")\b")
+EXCLUDED = re.compile(r"\b(?:not|but|except|apart\s+from|other\s+than|can'?t\s+do|cannot\s+do|can'?t\s+make|"
+                      r"not\s+on)\s+(?:on\s+)?(?:a\s+)?" + _W + r"s?\b")
 IN_MONTH = re.compile(r"\b(?:some\s*time\s+|any\s*time\s+)?in\s+(" + "|".join(MONTHS) + r")\b")
 DAY_RANGE = re.compile(r"\b(?:between\s+)?" + _W + r"\s+(?:to|till|until|through|and|-)\s+" + _W + r"\b")
 WEEKDAY = re.compile(r"\b(this\s+coming|coming|this|next|on|every)?\s*" + _W + r"s?\b")
@@ -134,6 +138,25 @@ def period(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
     return _clip(_span(start + timedelta(days=first), start + timedelta(days=last)), today)
 
 
+def nth_week(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
+    which, month_words = match.group(1), re.sub(r"\s+", " ", match.group(2))
+    year, month = ctx.today.year, ctx.today.month
+    if month_words == "next month":
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    elif month_words in MONTHS:
+        first = upcoming(MONTHS.index(month_words) + 1, 1, ctx.today.replace(day=1))
+        year, month = first.year, first.month
+    last = calendar.monthrange(year, month)[1]
+    start = last - 6 if which == "last" else 7 * (int(which[0]) - 1) + 1
+    return _clip(_span(date(year, month, start), date(year, month, min(start + 6, last))), ctx.today)
+
+
+def excluded(text: str) -> Tuple[List[int], str]:
+    """Weekdays the customer rules out ("any day but Monday", "not Friday"), and the text without them."""
+    weekdays = [WEEKDAYS.index(m.group(1)) for m in EXCLUDED.finditer(text)]
+    return weekdays, EXCLUDED.sub(" ", text)
+
+
 def in_month(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
     first = upcoming(MONTHS.index(match.group(1)) + 1, 1, ctx.today.replace(day=1))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
@@ -186,7 +209,13 @@ def _clip(days: List[date], today: date) -> List[date]:
     return [d for d in days if d >= today]
 
 
-RULES: Tuple[Tuple["re.Pattern[str]", object], ...] = (
-    (WEEKS_ON, weeks_on), (WEEK_FROM, week_from), (IN_WEEK, in_week), (NTH_OF, nth_of), (OFFSET, offset),
-    (SIMPLE, simple), (PERIOD, period), (IN_MONTH, in_month), (DAY_RANGE, day_range), (WEEKDAY, weekday),
+Rule = Tuple["re.Pattern[str]", Callable[["re.Match[str]", TimeContext], List[date]]]
+# Read before calendar dates and ordinals ("first Monday of next month" is not "the 1st")...
+BEFORE_DATES: Tuple[Rule, ...] = (
+    (WEEKS_ON, weeks_on), (WEEK_FROM, week_from), (IN_WEEK, in_week), (NTH_OF, nth_of), (NTH_WEEK, nth_week),
+)
+# ...and these after them ("Tuesday 1st" is a date, checked against its weekday).
+AFTER_DATES: Tuple[Rule, ...] = (
+    (OFFSET, offset), (SIMPLE, simple), (PERIOD, period), (IN_MONTH, in_month), (DAY_RANGE, day_range),
+    (WEEKDAY, weekday),
 )

@@ -20,10 +20,10 @@ SAME_TIME = re.compile(r"\b(?:the\s+)?same\s+time\b")
 SAME_TIME_NEXT_WEEK = re.compile(r"\b(?:the\s+)?same\s+time\s+next\s+week\b")
 THIS_TIME = re.compile(r"\bthis\s+time\s+(tomorrow|next\s+week)\b")
 LEFTOVER_NUMBER = re.compile(r"(?<![\d/:.-])\b([1-9]|1[0-2])\b(?![\d/:.-])")
+IN_HOURS = re.compile(r"\bin\s+(?:(an?|\d{1,2}|half\s+an)\s+(hours?|hrs?)|(\d{1,3})\s+(?:minutes|mins))\b")
 DAY_AFTER = re.compile(r"\b(?:or|and)\s+(?:the\s+)?day\s+after\b")
 SOON_DAYS = 14
-_Rule = Tuple["re.Pattern[str]", Callable[..., List[date]]]
-DATE_RULES: Tuple[_Rule, ...] = (
+DATE_RULES: Tuple[days.Rule, ...] = (
     (dates.ISO, dates.iso), (dates.HOLIDAY, dates.holiday), (dates.DAY_MONTH, dates.named_month),
     (dates.MONTH_DAY, dates.named_month),
 )
@@ -34,6 +34,7 @@ class _Found:
     days: List[date] = field(default_factory=list)
     windows: List[TimeWindow] = field(default_factory=list)
     choices: List[date] = field(default_factory=list)
+    excluded: List[int] = field(default_factory=list)  # weekdays ruled out
     clock: Optional[time] = None
 
 
@@ -68,6 +69,11 @@ def read_when(text: str, ctx: TimeContext) -> Optional[Reading]:
 
 def _relative_to_now(text: str, ctx: TimeContext, found: _Found) -> Union[str, AskBack]:
     """"As soon as possible", "this time tomorrow", "same time next week": read against now or the booking."""
+    hours = IN_HOURS.search(text)
+    if hours:  # "in an hour": the free slots from then on, that day
+        start = ctx.now + timedelta(minutes=_minutes(hours))
+        found.windows.append(TimeWindow(start, start + timedelta(hours=3)))
+        text = IN_HOURS.sub(" ", text)
     if SOON.search(text):
         found.windows.append(TimeWindow(ctx.now, ctx.now + timedelta(days=SOON_DAYS)))
         text = SOON.sub(" ", text)
@@ -89,7 +95,8 @@ def _relative_to_now(text: str, ctx: TimeContext, found: _Found) -> Union[str, A
 
 
 def _find_days(text: str, ctx: TimeContext, found: _Found) -> str:
-    for pattern, rule in DATE_RULES + days.RULES[:5]:
+    found.excluded, text = days.excluded(text)
+    for pattern, rule in DATE_RULES + days.BEFORE_DATES:
         text = _apply(pattern, rule, text, ctx, found)
     for match in dates.NUMERIC.finditer(text):
         mine, other = dates.numeric(match, ctx)
@@ -97,7 +104,7 @@ def _find_days(text: str, ctx: TimeContext, found: _Found) -> str:
             found.choices.extend(mine + other)
         found.days.extend(mine)
     text = dates.NUMERIC.sub(" ", text)
-    for pattern, rule in ((dates.ORDINAL, dates.ordinal),) + days.RULES[5:]:
+    for pattern, rule in ((dates.ORDINAL, dates.ordinal),) + days.AFTER_DATES:
         text = _apply(pattern, rule, text, ctx, found)
     if found.days and DAY_AFTER.search(text):
         found.days.append(max(found.days) + timedelta(days=1))
@@ -105,8 +112,8 @@ def _find_days(text: str, ctx: TimeContext, found: _Found) -> str:
     return text
 
 
-def _apply(pattern: "re.Pattern[str]", rule: Callable[..., List[date]], text: str, ctx: TimeContext,
-           found: _Found) -> str:
+def _apply(pattern: "re.Pattern[str]", rule: Callable[["re.Match[str]", TimeContext], List[date]], text: str,
+           ctx: TimeContext, found: _Found) -> str:
     for match in pattern.finditer(text):
         found.days.extend(d for d in rule(match, ctx) if d not in found.days)
     return pattern.sub(" ", text)
@@ -117,13 +124,15 @@ def _build(found: _Found, clock: ClockSpec, ctx: TimeContext) -> Optional[Readin
         if clock.found:
             return _on_days(_days_from(_first_day(clock, ctx), SOON_DAYS), clock, ctx)
         return found.windows[0] if len(found.windows) == 1 else TimeOptions(tuple(found.windows))
-    chosen = sorted(set(found.days))
+    chosen = sorted(d for d in set(found.days) if d.weekday() not in found.excluded)
+    if found.excluded and not chosen:  # "any day but Monday": the coming week without it
+        chosen = [d for d in _days_from(_first_day(clock, ctx) if clock.found else ctx.today, 7)
+                  if d.weekday() not in found.excluded]
     if not chosen and not clock.found:
         return None
     if not chosen:
         if clock.exact is not None:
-            moment = at_clock(ctx.today, clock.exact, ctx.now)
-            return ExactTime(moment if moment > ctx.now else at_clock(ctx.today + timedelta(days=1), clock.exact, ctx.now))
+            return ExactTime(at_clock(_first_day(clock, ctx), clock.exact, ctx.now))
         chosen = _days_from(_first_day(clock, ctx), 7)
     return _on_days(chosen, clock, ctx)
 
@@ -144,6 +153,13 @@ def _each(choices: List[date], clock: ClockSpec, ctx: TimeContext, found: _Found
         clock = ClockSpec(found.clock, clock.spans, clock.words)
     unique = list(dict.fromkeys(choices))
     return tuple(_on_days([d], clock, ctx) for d in unique)
+
+
+def _minutes(match: "re.Match[str]") -> int:
+    if match.group(3):
+        return int(match.group(3))
+    amount = match.group(1)
+    return 30 if amount.startswith("half") else 60 * (1 if amount in ("a", "an") else int(amount))
 
 
 def _first_day(clock: ClockSpec, ctx: TimeContext) -> date:
