@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 import dateparser
 
-from actions.timeparse.model import TimeContext
+from actions.timeparse.model import TimeContext, Unsettled
 from actions.timeparse.words import MONTHS, WEEKDAYS
 
 _W = "(" + "|".join(WEEKDAYS) + ")"
@@ -30,10 +30,10 @@ ORDINAL = re.compile(r"\b(?:" + _W + r"\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\
 HOLIDAYS = {"christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
             "new year's eve": (12, 31), "new years eve": (12, 31), "new year's day": (1, 1),
             "new years day": (1, 1)}
-HOLIDAY = re.compile(r"\b(?:on\s+)?(" + "|".join(sorted(HOLIDAYS, key=len, reverse=True)).replace("'", "'?") + r")\b")
+HOLIDAY = re.compile(r"(?<!before )(?<!after )(?<!until )(?<!till )(?<!by )\b(?:on\s+)?(" + "|".join(sorted(HOLIDAYS, key=len, reverse=True)).replace("'", "'?") + r")\b")
 
 
-class Clash(Exception):
+class Clash(Unsettled):
     """A date and a weekday that disagree ("Tuesday 23rd" when the 23rd is a Wednesday)."""
 
     def __init__(self, dated: date, weekday: int, ctx: TimeContext) -> None:
@@ -42,7 +42,7 @@ class Clash(Exception):
         super().__init__(f"{dated:%-d %B} is a {dated:%A}")
 
 
-class NotADate(Exception):
+class NotADate(Unsettled):
     def __init__(self, problem: str) -> None:
         self.problem = problem
         super().__init__(problem)

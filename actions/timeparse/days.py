@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Callable, List, Tuple
 
 from actions.timeparse.dates import next_weekday, upcoming
-from actions.timeparse.model import TimeContext
+from actions.timeparse.model import TimeContext, Unsettled
 from actions.timeparse.words import MONTHS, WEEKDAYS
 
 _W = "(" + "|".join(WEEKDAYS) + ")"
@@ -46,10 +46,11 @@ EXCLUDED = re.compile(r"\b(?:not|but|except|apart\s+from|other\s+than|can'?t\s+d
                       r"not\s+on)\s+(?:on\s+)?(?:a\s+)?" + _W + r"s?\b")
 IN_MONTH = re.compile(r"\b(?:some\s*time\s+|any\s*time\s+)?in\s+(" + "|".join(MONTHS) + r")\b")
 DAY_RANGE = re.compile(r"\b(?:between\s+)?" + _W + r"\s+(?:to|till|until|through|and|-)\s+" + _W + r"\b")
+DAY_BOUND = re.compile(r"\b(before|by|until|till|after|from)\s+(?:this\s+|next\s+)?" + _W + r"\b(?!\s+(?:week|in\b))")
 WEEKDAY = re.compile(r"\b(this\s+coming|coming|this|next|on|every)?\s*" + _W + r"s?\b")
 
 
-class Choose(Exception):
+class Choose(Unsettled):
     """Two days the words can mean; the customer picks."""
 
     def __init__(self, choices: List[date]) -> None:
@@ -169,6 +170,17 @@ def day_range(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
     return _span(start, end)
 
 
+def day_bound(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
+    """"before Friday" is the days up to it, "by Friday" including it, "after Monday" the week after it."""
+    bound, target = match.group(1), next_weekday(ctx.today, WEEKDAYS.index(match.group(2)), include_today=False)
+    if bound in ("before", "until", "till"):
+        return _span(ctx.today, target - timedelta(days=1))
+    if bound == "by":
+        return _span(ctx.today, target)
+    first = target + timedelta(days=1 if bound == "after" else 0)
+    return _span(first, first + timedelta(days=6))
+
+
 def weekday(match: "re.Match[str]", ctx: TimeContext) -> List[date]:
     which, name = (match.group(1) or "").replace("  ", " "), match.group(2)
     target = WEEKDAYS.index(name)
@@ -217,5 +229,5 @@ BEFORE_DATES: Tuple[Rule, ...] = (
 # ...and these after them ("Tuesday 1st" is a date, checked against its weekday).
 AFTER_DATES: Tuple[Rule, ...] = (
     (OFFSET, offset), (SIMPLE, simple), (PERIOD, period), (IN_MONTH, in_month), (DAY_RANGE, day_range),
-    (WEEKDAY, weekday),
+    (DAY_BOUND, day_bound), (WEEKDAY, weekday),
 )

@@ -11,6 +11,12 @@ from typing import Dict, Optional, Tuple, Union
 DayPart = Union[time, Tuple[time, time]]
 
 
+class Unsettled(Exception):
+    """Root of the signals the rules raise while reading (a date that cannot exist, a
+    clash, two possible days); read_when turns each into a reading, so none leaves the
+    package."""
+
+
 @dataclass(frozen=True)
 class TimeContext:
     """Everything relative expressions are read against; ``now`` is aware, in the shop's zone."""
