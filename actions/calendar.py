@@ -93,13 +93,6 @@ def _free_between(start: datetime, end: datetime, now: datetime, taken: Collecti
     return free
 
 
-def free_slots_on(day: datetime, now: datetime, taken: Collection[datetime], shop: ShopSettings) -> List[datetime]:
-    """Every free slot on the local date of ``day``."""
-    start = day.replace(hour=0, minute=0, second=0, microsecond=0)
-    slots = (start + timedelta(minutes=shop.slot_minutes * i) for i in range(24 * 60 // shop.slot_minutes))
-    return [s for s in slots if check(_normal(s), now, taken, shop) is None]
-
-
 def _outward(anchor: datetime, shop: ShopSettings) -> Iterator[datetime]:
     """Grid slots ordered by distance from ``anchor`` (later first on ties), 14 days each way."""
     step = timedelta(minutes=shop.slot_minutes)
