@@ -127,7 +127,7 @@ def test_booking_with_dates_as_people_say_them(servers: Servers) -> None:
     day = datetime.now(ZoneInfo("Europe/London")).date() + timedelta(days=10)
     day += timedelta(days=1) if day.weekday() == 6 else timedelta(0)  # closed on Sundays
     wrong = calendar.day_name[(day.weekday() + 1) % 7]
-    reply = text_of(servers.say(sender, f"book a store visit on {wrong} {day.day} {day:%B} at 2:30pm"))
+    reply = text_of(servers.say(sender, f"I'd like to book a store visit on {wrong} {day.day} {day:%B} at 2:30pm"))
     assert f"{day:%-d %B} is a {day:%A}. Did you mean {day:%A %-d %B} at 14:30 or" in reply
     reply = text_of(servers.say(sender, "the first one"))
     assert f"Shall I book an in-store service visit on {day:%A %-d %B} at 14:30?" in reply
