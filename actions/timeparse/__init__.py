@@ -13,10 +13,12 @@
 Why rules of our own on top of dateparser: dateparser is right about calendar dates
 written with a month name in their many spellings ("5 Dec 2027", "December the 5th")
 and rejects the impossible ones, so those go to it (actions.timeparse.dates). It is not
-right about how people book: it reads "next Friday", "Friday week" and "in three weeks
-on Wednesday" as other days, "the 3rd" as March, and has no notion of a window
-("Friday afternoon", "not before 4"), of the shop's hours ("at 2" is 14:00), of asking
-back, or of typos ("wensday"). Those are small rules here, one module per idea:
+right about how people book (dateparser 1.2.0, checked): it reads nothing at all of
+"next Friday", "Friday week", "a week from Friday", "in three weeks on Wednesday",
+"next Tuesday at 11am", "half past two", "Friday afternoon" or "wensday", and "the 3rd"
+said on 24 November becomes 3 November, already past. It has no notion of a window
+("not before 4"), of the shop's hours ("at 2" is 14:00) or of asking back. Those are
+small rules here, one module per idea:
 
     words.py    one spelling: abbreviations, number words, ordinals, typos
     clock.py    times of day, bounds and named day parts

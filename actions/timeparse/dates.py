@@ -3,7 +3,7 @@ shop's locale), "5 December", "December 5th 2027", "Christmas Eve", "the 3rd".
 
 Dates with a month name go to dateparser, which knows their many spellings and
 rejects the impossible ones; the year they fall in, numeric dates and bare ordinals
-("the 3rd" is the next 3rd, not March) are read here. A date without a year is the
+("the 3rd" is the next 3rd, not one already past) are read here. A date without a year is the
 next one from today.
 """
 from __future__ import annotations

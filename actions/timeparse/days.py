@@ -1,9 +1,9 @@
 """Days said relative to today: "tomorrow", "the day after tomorrow", "next Friday",
 "this coming Saturday", "Friday week", "a week from Monday", "in three weeks on
 Wednesday", "first Monday of next month", "end of next week", "next month", "Tuesday
-or Wednesday", "Monday to Wednesday". dateparser reads none of these reliably (it
-takes "next Friday" and "Friday week" for other days, "in three weeks on Wednesday"
-for the Wednesday of this week), so they are rules of our own.
+or Wednesday", "Monday to Wednesday". dateparser reads most of these not at all (it
+returns nothing for "next Friday", "Friday week" or "in three weeks on Wednesday"),
+so they are rules of our own.
 
 Weeks start on Monday. "Friday" is the next Friday after today, "this Friday" may be
 today; "next Friday" is the Friday of next week, except when this week's Friday is
