@@ -78,6 +78,7 @@ bench: install train
 	$(PY) bench/live_agent.py
 	$(PY) bench/handoff_fanout.py
 	$(PY) bench/clinc150.py
+	$(PY) bench/timeparse.py
 
 clean:
 	rm -rf models .cache results var

@@ -117,6 +117,16 @@ class BookingStore:
             ).fetchall()
         return [_booking(r) for r in rows]
 
+    def latest(self, customer: str) -> Optional[Booking]:
+        """The customer's most recently made live booking ("same time next week" refers to it)."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT reference, customer, kind, start_utc, status FROM bookings "
+                "WHERE customer = ? AND status = 'booked' ORDER BY created_utc DESC, rowid DESC LIMIT 1",
+                (customer,),
+            ).fetchone()
+        return _booking(row) if row else None
+
     def taken(self, kind: str, start: datetime, end: datetime) -> List[datetime]:
         with self._connect() as conn:
             rows = conn.execute(
@@ -139,6 +149,9 @@ class BookingStore:
 
     async def aupcoming(self, customer: str, now: datetime) -> List[Booking]:
         return await asyncio.to_thread(self.upcoming, customer, now)
+
+    async def alatest(self, customer: str) -> Optional[Booking]:
+        return await asyncio.to_thread(self.latest, customer)
 
     async def ataken(self, kind: str, start: datetime, end: datetime) -> List[datetime]:
         return await asyncio.to_thread(self.taken, kind, start, end)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Collection, Iterator, List, Optional
+from typing import Collection, Iterator, List, Optional, Sequence, Tuple
 
 from actions.settings import ShopSettings
 
@@ -61,11 +61,36 @@ def alternatives(
     return sorted(found)
 
 
-def free_slots_on(day: datetime, now: datetime, taken: Collection[datetime], shop: ShopSettings) -> List[datetime]:
-    """Every free slot on the local date of ``day``."""
-    start = day.replace(hour=0, minute=0, second=0, microsecond=0)
-    slots = (start + timedelta(minutes=shop.slot_minutes * i) for i in range(24 * 60 // shop.slot_minutes))
-    return [s for s in slots if check(_normal(s), now, taken, shop) is None]
+def free_in(
+    windows: Sequence[Tuple[datetime, datetime]], now: datetime, taken: Collection[datetime], shop: ShopSettings,
+    count: Optional[int] = None,
+) -> List[datetime]:
+    """Up to ``count`` free slots inside the windows [start, end): the earliest of each
+    window in turn, so "Tuesday or Wednesday afternoon" offers both days."""
+    count = count or shop.alternatives
+    per_window = [_free_between(start, end, now, taken, shop) for start, end in windows]
+    picked: List[datetime] = []
+    for rank in range(max((len(f) for f in per_window), default=0)):
+        for free in per_window:
+            if rank < len(free) and free[rank] not in picked and len(picked) < count:
+                picked.append(free[rank])
+    return sorted(picked)
+
+
+def _free_between(start: datetime, end: datetime, now: datetime, taken: Collection[datetime],
+                  shop: ShopSettings) -> List[datetime]:
+    step = timedelta(minutes=shop.slot_minutes)
+    first = start.replace(second=0, microsecond=0)
+    if first.minute % shop.slot_minutes or first < start:
+        first += timedelta(minutes=shop.slot_minutes - first.minute % shop.slot_minutes)
+    free: List[datetime] = []
+    slot = first
+    while slot < end and len(free) < 200:
+        normal = _normal(slot)
+        if normal >= start and check(normal, now, taken, shop) is None:
+            free.append(normal)
+        slot = _normal(slot + step)
+    return free
 
 
 def _outward(anchor: datetime, shop: ShopSettings) -> Iterator[datetime]:

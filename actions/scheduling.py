@@ -14,11 +14,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import calendar, services
 from actions.errors import SlotTaken, StoreUnavailable
-from actions.scheduling_form import operation, taken_near, upcoming
+from actions.scheduling_form import operation, upcoming
+from actions.scheduling_times import taken_near, times_offered_this_turn
 from actions.scheduling_text import booking_line, kind_label, opening_hours_text, time_buttons, when, with_article
 
 logger = logging.getLogger(__name__)
-APPOINTMENT_SLOTS = ("appointment_operation", "appointment_kind", "appointment_time", "booking_reference")
+APPOINTMENT_SLOTS = ("appointment_operation", "appointment_kind", "appointment_time", "appointment_time_choices",
+                     "booking_reference")
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 
 
@@ -54,9 +56,11 @@ class ActionAskAppointmentTime(Action):
         if kind is None and tracker.get_slot("booking_reference"):
             booking = await services.booking_store().aget(tracker.get_slot("booking_reference"))
             kind = booking.kind if booking else None
+        if times_offered_this_turn(tracker):
+            return []  # the times just offered are the one list; a second one would only confuse
         soonest = calendar.alternatives(now, now, await taken_near(kind, now), shop)
         dispatcher.utter_message(
-            text=f"When would suit you? For example 'tomorrow at 10am' or 'next Tuesday at 2pm'. "
+            text=f"When would suit you? For example 'tomorrow at 10am', 'Friday afternoon' or 'not before 4'. "
             f"We're open {opening_hours_text(shop)}. The soonest free times are:",
             buttons=time_buttons(soonest, shop),
         )
@@ -86,10 +90,15 @@ class ActionAskConfirmAppointment(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         shop, op = services.settings(), operation(tracker)
         moment, reference = _moment(tracker), tracker.get_slot("booking_reference")
+        booking = await services.booking_store().aget(reference) if reference else None
+        if moment and op in ("book", "reschedule"):
+            kind = tracker.get_slot("appointment_kind") if op == "book" else (booking.kind if booking else None)
+            if not await self._still_free(dispatcher, moment, kind):
+                return [SlotSet("appointment_time", None), FollowupAction("appointment_form")]
         if op == "book" and moment:
             label = kind_label(tracker.get_slot("appointment_kind"), shop)
             question = f"Shall I book {with_article(label)} on {when(moment, shop)}?"
-        elif reference and (booking := await services.booking_store().aget(reference)):
+        elif booking:
             if op == "reschedule" and moment:
                 question = f"Shall I move {booking.reference} ({kind_label(booking.kind, shop)}) from {when(booking.start, shop)} to {when(moment, shop)}?"
             else:
@@ -99,6 +108,20 @@ class ActionAskConfirmAppointment(Action):
             return clear_appointment()
         dispatcher.utter_message(text=question, buttons=YES_NO)
         return []
+
+    async def _still_free(self, dispatcher: CollectingDispatcher, moment: datetime, kind: Optional[str]) -> bool:
+        """Checks the slot again just before asking; if it went meanwhile, offers one list of others."""
+        shop, now = services.settings(), services.now()
+        taken = await taken_near(kind, moment)
+        problem = calendar.check(moment, now, taken, shop)
+        if problem is None:
+            return True
+        dispatcher.utter_message(
+            text=f"Sorry, {when(moment, shop)} isn't possible any more: {problem.message}. "
+            "The nearest free times are below; pick one or tell me another time.",
+            buttons=time_buttons(calendar.alternatives(moment, now, taken, shop), shop),
+        )
+        return False
 
 
 class ActionConfirmAppointment(Action):

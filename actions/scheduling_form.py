@@ -2,23 +2,25 @@
 
 ``appointment_operation`` (set from the intent) picks the slots to fill:
 book -> kind, time; reschedule -> booking_reference, time; cancel -> booking_reference.
-Times are read with actions.timeparse and checked against the shop's grid
-(actions.calendar); a time that cannot be booked gets the nearest free ones.
+The time is read by actions.scheduling_times (windows, questions back) and checked
+here against the shop's grid (actions.calendar): a time that cannot be booked gets the
+nearest free ones.
 """
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Text
+from datetime import datetime
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import calendar, services
 from actions.booking_store import Booking
 from actions.scheduling_text import booking_line, time_buttons, when
-from actions.timeparse import combine, parse_when
+from actions.scheduling_times import appointment_kind, read_time_reply, taken_near
 
 # Intents that interrupt a form instead of answering it (rules in data/rules handle them).
 INTERRUPTIONS = {"stop", "faq", "bot_challenge", "greet", "goodbye", "thank", "out_of_scope", "track_order",
@@ -54,16 +56,19 @@ async def upcoming(tracker: Tracker) -> List[Booking]:
     return await services.booking_store().aupcoming(tracker.sender_id, services.now())
 
 
-async def taken_near(kind: Optional[str], moment: datetime) -> List[datetime]:
-    if kind is None:
-        return []
-    span = timedelta(days=15)
-    return await services.booking_store().ataken(kind, moment - span, moment + span)
-
-
 class ValidateAppointmentForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_appointment_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        """As the SDK runs it, plus ``appointment_time_choices``, which the form does not ask
+        for and so would otherwise be dropped from the validation result."""
+        before = tracker.get_slot("appointment_time_choices")
+        events = await super().run(dispatcher, tracker, domain)
+        after = tracker.slots.get("appointment_time_choices")
+        if after != before:
+            events.append(SlotSet("appointment_time_choices", after))
+        return events
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -102,43 +107,27 @@ class ValidateAppointmentForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot") == "appointment_time"
         if stopped(tracker) or (tracker.get_slot("appointment_time") and not requested):
             return {}
-        shop, now = services.settings(), services.now()
-        parsed = parse_when(tracker.latest_message.get("text") or "", now, shop.day_parts)
-        if not parsed.found and interrupted(tracker):
-            return {}  # a question in the middle of the form: the rules answer it
-        if parsed.problem:
-            dispatcher.utter_message(text=f"Hmm, {parsed.problem}. Which day and time would suit you?")
-            return {"appointment_time": None}
-        moment = combine(parsed, now)
-        if moment is not None:
-            return {"appointment_time": moment.isoformat()}
-        if parsed.day is not None:
-            await self._offer_day(dispatcher, tracker, parsed.day, now)
-            return {"appointment_time": None}
-        if requested:
-            dispatcher.utter_message(
-                text="Sorry, I didn't catch a date and time. You can say things like "
-                "'tomorrow at 10am', 'next Tuesday at 2pm' or 'the 3rd at 11:30'."
-            )
-            return {"appointment_time": None}
-        return {}
+        return await read_time_reply(dispatcher, tracker, interrupted(tracker))
 
-    async def _offer_day(self, dispatcher: CollectingDispatcher, tracker: Tracker, day: Any, now: datetime) -> None:
-        shop = services.settings()
-        start = datetime.combine(day, datetime.min.time(), tzinfo=shop.timezone)
-        kind = await self._kind(tracker)
-        free = calendar.free_slots_on(start, now, await taken_near(kind, start), shop)
-        if free:
-            picks = free[:: max(1, len(free) // shop.alternatives)][: shop.alternatives]
-            dispatcher.utter_message(
-                text=f"What time on {start:%A %-d %B}? Free times include:", buttons=time_buttons(picks, shop)
-            )
-        else:
-            alternatives = calendar.alternatives(start + timedelta(hours=12), now, await taken_near(kind, start), shop)
-            dispatcher.utter_message(
-                text=f"Sorry, there's nothing free on {start:%A %-d %B}. The nearest free times are:",
-                buttons=time_buttons(alternatives, shop),
-            )
+    async def validate_appointment_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A time given before the kind was known is checked again for this kind."""
+        held = tracker.get_slot("appointment_time")
+        if not value or not held:
+            return {"appointment_kind": value}
+        shop, now = services.settings(), services.now()
+        moment = datetime.fromisoformat(held).astimezone(shop.timezone)
+        taken = await taken_near(value, moment)
+        problem = calendar.check(moment, now, taken, shop)
+        if problem is None:
+            return {"appointment_kind": value}
+        dispatcher.utter_message(
+            text=f"Sorry, {when(moment, shop)} isn't possible: {problem.message}. "
+            "The nearest free times are below; pick one or tell me another time.",
+            buttons=time_buttons(calendar.alternatives(moment, now, taken, shop), shop),
+        )
+        return {"appointment_kind": value, "appointment_time": None}
 
     async def validate_appointment_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -148,7 +137,7 @@ class ValidateAppointmentForm(FormValidationAction):
             moment = datetime.fromisoformat(str(value)).astimezone(shop.timezone)
         except ValueError:
             return {"appointment_time": None}
-        kind = await self._kind(tracker)
+        kind = await appointment_kind(tracker)
         taken = await taken_near(kind, moment)
         problem = calendar.check(moment, now, taken, shop)
         if problem is None:
@@ -187,11 +176,3 @@ class ValidateAppointmentForm(FormValidationAction):
         if len(mine) == 1:
             return {"booking_reference": mine[0].reference}
         return {}
-
-    async def _kind(self, tracker: Tracker) -> Optional[str]:
-        kind = tracker.get_slot("appointment_kind")
-        reference = tracker.get_slot("booking_reference")
-        if kind is None and reference:
-            booking = await services.booking_store().aget(reference)
-            kind = booking.kind if booking else None
-        return kind

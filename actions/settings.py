@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from actions.errors import SettingsError
+from actions.timeparse.model import DayPart
 
 DEFAULT_SHOP_FILE = Path(__file__).resolve().parent.parent / "bot" / "shop.yml"
+# English locales and whether they write the day first (3/12 = 3 December).
+LOCALES = {"en-GB": True, "en-IE": True, "en-AU": True, "en-NZ": True, "en-ZA": True, "en-IN": True,
+           "en-US": False, "en-CA": False, "en-PH": False}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -31,7 +35,8 @@ class ShopSettings:
     max_days_ahead: int = 60
     alternatives: int = 3
     kinds: Tuple[AppointmentKind, ...] = ()
-    day_parts: Dict[str, time] = field(default_factory=dict)
+    day_parts: Dict[str, DayPart] = field(default_factory=dict)
+    locale: str = "en-GB"
     data_dir: Path = Path("var")
     order_service_url: Optional[str] = None
 
@@ -59,10 +64,16 @@ class ShopSettings:
             max_days_ahead=_positive_int(raw, "max_days_ahead", 60, source),
             alternatives=_positive_int(raw, "alternatives", 3, source),
             kinds=_kinds(raw.get("appointment_kinds") or {}, source),
-            day_parts={k: _clock(v, source, f"day_parts.{k}") for k, v in (raw.get("day_parts") or {}).items()},
+            day_parts={str(k): _day_part(v, source, f"day_parts.{k}") for k, v in (raw.get("day_parts") or {}).items()},
+            locale=_locale(raw.get("locale", "en-GB"), source),
             data_dir=Path(env.get("SHOP_DATA_DIR", "var")),
             order_service_url=env.get("ORDER_SERVICE_URL") or None,
         )
+
+    @property
+    def day_first(self) -> bool:
+        """Whether 3/12 is 3 December (True) or March 12."""
+        return LOCALES[self.locale]
 
     def kind(self, name: str) -> AppointmentKind:
         return next(k for k in self.kinds if k.name == name)
@@ -74,6 +85,24 @@ def _clock(value: Any, source: str, key: str) -> time:
         return time(int(hours), int(minutes))
     except ValueError as exc:
         raise SettingsError(source, key, f"is {value!r}; use HH:MM, e.g. '09:00'") from exc
+
+
+def _day_part(value: Any, source: str, key: str) -> DayPart:
+    if isinstance(value, list):
+        if len(value) != 2:
+            raise SettingsError(source, key, f"is {value!r}; use one time ('12:00') or [from, to] (['09:00', '12:00'])")
+        start, end = (_clock(v, source, key) for v in value)
+        if end <= start and end != time(0):
+            raise SettingsError(source, key, f"ends before it starts ({value!r})")
+        return (start, end)
+    return _clock(value, source, key)
+
+
+def _locale(value: Any, source: str) -> str:
+    if value not in LOCALES:
+        raise SettingsError(source, "locale", f"is {value!r}; use one of {', '.join(LOCALES)} "
+                            "(it decides whether 3/12 is 3 December or March 12)")
+    return str(value)
 
 
 def _opening_hours(raw: Dict[str, Any], source: str) -> Dict[int, Tuple[time, time]]:

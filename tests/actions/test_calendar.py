@@ -44,7 +44,20 @@ def test_alternatives_for_the_past_start_after_now(shop: ShopSettings) -> None:
     assert options[0] == at(24, 15, 30)
 
 
-def test_free_slots_on_a_day(shop: ShopSettings) -> None:
-    free = calendar.free_slots_on(at(28, 0), NOW, [at(28, 10)], shop)
-    assert free[0] == at(28, 10, 30) and free[-1] == at(28, 15, 30)
-    assert calendar.free_slots_on(at(29, 0), NOW, [], shop) == []
+def test_free_slots_in_windows(shop: ShopSettings) -> None:
+    saturday = (at(28, 0), at(29, 0))
+    assert calendar.free_in([saturday], NOW, [at(28, 10)], shop, count=30)[0] == at(28, 10, 30)
+    assert calendar.free_in([saturday], NOW, [at(28, 10)], shop, count=30)[-1] == at(28, 15, 30)
+    assert calendar.free_in([(at(29, 0), at(30, 0))], NOW, [], shop) == []  # closed on Sundays
+    two_afternoons = [(at(25, 12), at(25, 17)), (at(26, 12), at(26, 17))]
+    assert calendar.free_in(two_afternoons, NOW, [at(25, 12)], shop) == [at(25, 12, 30), at(25, 13), at(26, 12)]
+    assert calendar.free_in([(at(24, 14, 10), at(24, 17))], NOW, [], shop)[0] == at(24, 15, 30)  # after now
+
+
+def test_free_slots_keep_local_hours_across_the_clock_change(shop: ShopSettings) -> None:
+    now = at(26, 9, month=3).replace(year=2027)  # Friday; clocks go forward on Sunday 28 March
+    friday, monday = now.replace(hour=12), now.replace(day=29, hour=12)
+    free = calendar.free_in([(friday, friday.replace(hour=13)), (monday, monday.replace(hour=13))], now, [], shop,
+                            count=4)
+    assert [(f.day, f.strftime("%H:%M"), f.utcoffset().total_seconds()) for f in free] == [
+        (26, "12:00", 0), (26, "12:30", 0), (29, "12:00", 3600), (29, "12:30", 3600)]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -22,12 +23,25 @@ def test_shop_file_loads(shop: ShopSettings) -> None:
         ({"opening_hours": {"monday": ["9am", "5pm"]}}, "opening_hours.monday"),
         ({"slot_minutes": 0}, "slot_minutes"),
         ({"appointment_kinds": {"house_call": {}}}, "appointment_kinds.house_call"),
+        ({"locale": "fr-FR"}, "locale"),
+        ({"day_parts": {"afternoon": ["17:00", "12:00"]}}, "day_parts.afternoon"),
+        ({"day_parts": {"morning": ["09:00"]}}, "day_parts.morning"),
+        ({"day_parts": {"noon": "midday"}}, "day_parts.noon"),
     ],
 )
 def test_wrong_values_name_the_file_and_key(raw: dict, key: str) -> None:
     with pytest.raises(SettingsError) as error:
         ShopSettings.from_dict(raw, "bot/shop.yml")
     assert error.value.key == key and str(error.value).startswith("bot/shop.yml: ")
+
+
+def test_locale_decides_the_date_order(shop: ShopSettings) -> None:
+    assert shop.locale == "en-GB" and shop.day_first
+    assert not ShopSettings.from_dict({"locale": "en-US"}, "bot/shop.yml").day_first
+    assert shop.day_parts["afternoon"] == (time(12), time(17)) and shop.day_parts["noon"] == time(12)
+    with pytest.raises(SettingsError) as error:
+        ShopSettings.from_dict({"locale": "en_GB"}, "bot/shop.yml")
+    assert "en-GB" in str(error.value) and "3/12" in str(error.value)
 
 
 def test_environment_picks_data_dir_and_order_service(tmp_path: Path) -> None:

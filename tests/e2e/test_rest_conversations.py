@@ -1,9 +1,12 @@
 """Whole conversations over REST with the real Rasa and action servers."""
 from __future__ import annotations
 
+import calendar
 import re
 import uuid
+from datetime import datetime, timedelta
 from typing import List
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -98,12 +101,12 @@ def test_callback_on_a_closed_day_gets_alternatives_then_reschedule(servers: Ser
     sender = new_sender("booking")
     reply = text_of(servers.say(sender, "can someone call me back on Sunday at 11am"))
     assert "closed" in reply and "nearest free times" in reply
-    reply = text_of(servers.say(sender, "next Thursday at 2pm"))
+    reply = text_of(servers.say(sender, "Thursday next week at 2pm"))
     assert "Shall I book a phone callback on Thursday" in reply
     reference = re.search(r"BK-[A-Z0-9]{6}", text_of(servers.say(sender, "yes"))).group(0)
     reply = text_of(servers.say(sender, "I need to reschedule my appointment"))
     assert "When would suit you" in reply
-    reply = text_of(servers.say(sender, "next Thursday at 3pm"))
+    reply = text_of(servers.say(sender, "Thursday next week at 3pm"))
     assert f"Shall I move {reference}" in reply
     assert "is now on Thursday" in text_of(servers.say(sender, "yes"))
 
@@ -111,12 +114,32 @@ def test_callback_on_a_closed_day_gets_alternatives_then_reschedule(servers: Ser
 def test_no_means_nothing_changes_and_stop_leaves_the_form(servers: Servers) -> None:
     sender = new_sender("booking")
     servers.say(sender, "book a phone callback")
-    reply = text_of(servers.say(sender, "next Friday at 10am"))
+    reply = text_of(servers.say(sender, "Friday next week at 10am"))
     assert "Shall I book" in reply
     assert "haven't changed anything" in text_of(servers.say(sender, "no"))
     assert "no upcoming appointments" in text_of(servers.say(sender, "my appointments"))
     servers.say(sender, "book an appointment")
     assert "stopped" in text_of(servers.say(sender, "never mind"))
+
+
+def test_booking_with_dates_as_people_say_them(servers: Servers) -> None:
+    sender = new_sender("booking")
+    day = datetime.now(ZoneInfo("Europe/London")).date() + timedelta(days=10)
+    day += timedelta(days=1) if day.weekday() == 6 else timedelta(0)  # closed on Sundays
+    wrong = calendar.day_name[(day.weekday() + 1) % 7]
+    reply = text_of(servers.say(sender, f"I'd like to book a store visit on {wrong} {day.day} {day:%B} at 2:30pm"))
+    assert f"{day:%-d %B} is a {day:%A}. Did you mean {day:%A %-d %B} at 14:30 or" in reply
+    reply = text_of(servers.say(sender, "the first one"))
+    assert f"Shall I book an in-store service visit on {day:%A %-d %B} at 14:30?" in reply
+    assert "haven't changed anything" in text_of(servers.say(sender, "no"))
+    messages = servers.say(sender, "can someone call me back Thursday next week after lunch")
+    assert "Here are the free times on Thursday" in text_of(messages) and "between 14:00 and 17:00" in text_of(messages)
+    buttons = [b for m in messages for b in m.get("buttons", [])]
+    assert len(buttons) == 3
+    assert all(b["title"].startswith("Thu") and 14 <= int(b["title"][-5:-3]) < 17 for b in buttons)
+    reply = text_of(servers.say(sender, buttons[0]["payload"]))
+    assert "Shall I book a phone callback on Thursday" in reply
+    assert "Your booking reference is BK-" in text_of(servers.say(sender, "yes"))
 
 
 @pytest.mark.parametrize(
