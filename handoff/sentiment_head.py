@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
-DEFAULT_FILE = Path(__file__).resolve().parent / "models" / "sentiment_heads.json"
+DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "sentiment_heads.json"
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,12 @@ def _fallbacks(turns: List[Turn], s: LoopConfig) -> Optional[tuple]:
 
 def _not_understood(turns: List[Turn], s: LoopConfig) -> Optional[tuple]:
     """Messages the bot could not act on, in a row, whatever intent they landed in:
-    unintelligible, out of scope, or too far from anything it covers."""
+    unintelligible, out of scope, or too far from anything it covers. Answers inside a
+    form are short and judged by the form itself (a form asking again is _same_slot's)."""
     run = 0
     for turn in reversed(turns):
-        if not (turn.intent in s.fallback_intents or turn.intent in s.out_of_scope_intents or turn.covered is False):
+        if turn.in_form or not (turn.intent in s.fallback_intents or turn.intent in s.out_of_scope_intents
+                                or turn.covered is False):
             break
         run += 1
     if run >= s.not_understood_in_a_row:

@@ -26,8 +26,8 @@ def covered(event: Dict[str, Any], in_scope: Optional[bool], score: float = 0.5)
 
 def turns(*events: Any) -> list:
     flat = []
-    for event in events:
-        flat.extend([action("action_listen"), event, action("utter_x"), bot("...")])
+    for i, event in enumerate(events):
+        flat.extend([action("action_listen"), event, action("utter_x"), bot(f"reply {i}")])
     return flat
 
 
@@ -79,3 +79,12 @@ def test_with_a_coverage_verdict_raw_confidences_do_not_fire(config: HandoffConf
     assert gray_area.check(build_view(turns(low)), config) is None
     without = user("how long is delivery to wales", "faq", 0.2, ranking=[("faq", 0.2), ("track_order", 0.19)])
     assert gray_area.check(build_view(turns(without)), config) is not None
+
+
+def test_short_answers_inside_a_form_are_not_counted_as_not_understood(config: HandoffConfig) -> None:
+    from tests.handoff.events import loop as active_loop
+
+    events = [active_loop("order_form")] + turns(covered(user("it's 123", "inform", 0.3), False),
+                                                 covered(user("10002", "inform", 0.3), False),
+                                                 covered(user("alice at example", "inform", 0.2), False))
+    assert loop.check(build_view(events), config) is None
