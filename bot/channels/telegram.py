@@ -175,7 +175,7 @@ class ShopTelegramInput(TelegramInput):
         @bp.listener("before_server_stop")
         async def stopping(*_: Any) -> None:
             if self._output is not None:
-                await self._output.close()
+                await self._output.session.close()
 
         return bp
 
