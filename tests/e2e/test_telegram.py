@@ -170,3 +170,10 @@ def test_media_edits_and_long_messages_get_a_clear_reply(shop: Servers, telegram
     assert write(shop, telegram, joined, chat) == []  # not a message: nothing to answer
     assert post(shop, "not an update").status_code == 200  # type: ignore[arg-type]
     assert not shop.tracker(str(chat.chat_id))["paused"]
+
+
+def test_without_a_token_telegram_is_off_and_says_what_to_set(servers: Servers) -> None:
+    """The assistant as `make run` starts it with no TELEGRAM_* set: the channel is off."""
+    assert requests.get(f"{servers.rasa_url}/webhooks/telegram/", timeout=30).json() == {"status": "off"}
+    refused = requests.post(f"{servers.rasa_url}/webhooks/telegram/webhook", json=Customer(1).text("hi"), timeout=30)
+    assert refused.status_code == 503 and "TELEGRAM_TOKEN" in refused.json()["error"]
