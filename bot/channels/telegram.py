@@ -13,6 +13,8 @@ What it adds to Rasa's ``TelegramInput``:
 - updates as bot.channels.telegram_updates reads them (buttons answered, media and
   edits as readable lines), the limits of bot.channels.limits, and a person's messages
   with their name in front (bot.channels.speaker);
+- buttons within Telegram's limits (64 bytes of data; a longer payload is sent as the
+  button's title), short ones side by side and long ones one per row;
 - never an error to Telegram (which would send the update again and again): a failure
   is logged and the customer is told to try again.
 """
@@ -24,7 +26,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
@@ -43,6 +45,8 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 PRODUCTION_API = "https://api.telegram.org"
 MAX_TEXT = 4096  # Telegram's limit for one message
+MAX_BUTTON_DATA = 64  # and for a button's callback_data, in bytes
+SHORT_TITLE = 12  # buttons with titles up to this long share a row
 SORRY = "Sorry, something went wrong on our side. Please send that again in a minute."
 OFF = ("Telegram is off: set TELEGRAM_TOKEN, TELEGRAM_BOT_NAME and TELEGRAM_WEBHOOK_URL "
        "and restart the Rasa server (README, Messaging channels)")
@@ -98,6 +102,14 @@ class ShopTelegramOutput(TelegramOutput):
 
     def __init__(self, settings: TelegramSettings) -> None:
         Bot.__init__(self, settings.token, server=TelegramAPIServer.from_base(settings.api_url), timeout=10)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     button_type: Optional[Text] = None, **kwargs: Any) -> None:
+        """Telegram's inline keyboard: short titles side by side, longer ones one per row."""
+        fitted = [{**b, "payload": _fits(b.get("payload"), b.get("title"))} for b in buttons]
+        if button_type is None:
+            button_type = "inline" if all(len(str(b.get("title", ""))) <= SHORT_TITLE for b in buttons) else "vertical"
+        await super().send_text_with_buttons(recipient_id, text, fitted, button_type, **kwargs)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         if speaker(kwargs) is None:
@@ -218,6 +230,15 @@ class ShopTelegramInput(TelegramInput):
         if done:
             logger.info("Telegram webhook registered: %s", settings.webhook_url)
         return bool(done)
+
+
+def _fits(payload: Any, title: Any) -> str:
+    """Telegram carries at most 64 bytes of a button's data: a longer payload is replaced by
+    the button's title, which reaches the bot as if the customer had typed it."""
+    for candidate in (str(payload or ""), str(title or "")):
+        if 0 < len(candidate.encode()) <= MAX_BUTTON_DATA:
+            return candidate
+    return str(title or "").encode()[:MAX_BUTTON_DATA].decode(errors="ignore") or "?"
 
 
 async def _quietly(call: Any, what: str) -> Any:

@@ -88,3 +88,11 @@ def test_a_persons_message_carries_their_name() -> None:
     assert widget_metadata(agent) == {"agent_name": "Sam", "customCss": {"style": "class", "css": "rw-agent-message"}}
     assert widget_metadata({"handoff": "returned"})["customCss"]["css"] == "rw-handoff-notice"
     assert widget_metadata({}) is None
+
+
+def test_button_data_fits_telegram() -> None:
+    from bot.channels.telegram import _fits
+
+    assert _fits('/rate_agent{"rating": "5"}', "5") == '/rate_agent{"rating": "5"}'
+    assert _fits("/inform" + "{}" * 40, "Tue 1 Dec 11:00") == "Tue 1 Dec 11:00"
+    assert len(_fits("x" * 100, "é" * 60).encode()) <= 64

@@ -99,6 +99,7 @@ def test_a_customer_books_an_appointment_with_buttons(shop: Servers, telegram: T
     sent = write(shop, telegram, chat.text("can someone call me back on Sunday at 11am"), chat)
     offer = next(m for m in sent if buttons(m))
     assert "closed" in texts(sent) and len(buttons(offer)) == 3
+    assert len(offer["reply_markup"]["inline_keyboard"]) == 3  # "Mon 30 Nov, 11:00": one per row
     first = buttons(offer)[0]
     sent = write(shop, telegram, chat.press(first["callback_data"], on_message=offer), chat)
     assert telegram.called("answerCallbackQuery")[-1]["callback_query_id"].startswith("cq-")
@@ -136,6 +137,7 @@ def test_a_customer_talks_with_a_person_both_ways_and_rates(shop: Servers, teleg
     assert back["text"] == "You're back with the shop assistant now."  # the bot's, no name in front
     rating = telegram.wait_for(chat.chat_id, "how did our team do", after=before)
     assert [b["text"] for b in buttons(rating)] == ["1", "2", "3", "4", "5"]
+    assert len(rating["reply_markup"]["inline_keyboard"]) == 1  # short ones side by side
     sent = write(shop, telegram, chat.press(buttons(rating)[4]["callback_data"], on_message=rating), chat)
     assert "helps us a lot" in texts(sent)
     assert agent(shop, "GET", path).json()["session"]["rating"] == 5
