@@ -1,6 +1,7 @@
 """The honest answer to a message the assistant did not understand.
 
-The NLU pipeline sends empty, over-long and foreign-script messages, and anything
+The NLU pipeline sends empty, over-long and foreign-script messages, media and edits
+from messaging channels, and anything
 it is not confident about, to the ``nlu_fallback`` intent; bot.components.
 message_guard records why, and this action says so in plain words.
 """
@@ -20,6 +21,10 @@ REPLIES: Dict[str, str] = {
     "Could you send the main question in a shorter message?",
     "language": "Sorry, I can only chat in English for now. I can answer shop questions, "
     "track an order or book an appointment.",
+    "media": "I can only read text messages, so I can't see photos, voice notes, stickers or files. "
+    "Could you tell me in words what you need? If a person should look at it, say \"talk to a person\".",
+    "edited": "I saw that you edited a message, but I only read new ones. "
+    "Please send the corrected text as a new message.",
 }
 UNCLEAR = (
     "Sorry, I didn't understand that. I can answer questions about delivery, returns, payments and "

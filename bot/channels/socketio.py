@@ -1,15 +1,17 @@
 """Rasa's socket.io channel (the web widget) with the limits of bot.channels.limits: the
 same cut of long messages and safe payloads, and socket.io packets capped at
-``max_request_bytes``."""
+``max_request_bytes``; what the HTTP API sends (an agent's message) is marked with its
+speaker for the widget (bot.channels.speaker)."""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text
 
-from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.channels.limits import MessageLimits, OnNewMessage, guarded
+from bot.channels.speaker import SpeakerSocketIOOutput
 
 LIMIT_KEYS = ("max_characters", "max_value_characters", "max_request_bytes")
 
@@ -32,3 +34,9 @@ class GuardedSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(guarded(on_new_message, limits))
         self.sio.eio.max_http_buffer_size = limits.max_request_bytes
         return blueprint
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """What the HTTP API sends on (an agent's message): with the speaker for the widget."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return SpeakerSocketIOOutput(self.sio, self.bot_message_evt)

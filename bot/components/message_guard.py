@@ -2,6 +2,8 @@
 
 Placed last in the NLU pipeline, it overrides the classification of messages that
 are empty, longer than ``max_characters`` or written mostly in a non-Latin script,
+and of what a messaging channel marks in the message's metadata as something other
+than new text (``attachment``: a photo, a voice note...; ``edited``: an edit),
 and records why under the ``message_guard`` key of the parse data, so the fallback
 action (actions/fallback.py) can say exactly what went wrong.
 """
@@ -14,15 +16,19 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 GUARD_KEY = "message_guard"
 FALLBACK_INTENT = "nlu_fallback"
 
 
-def guard_reason(text: Optional[str], max_characters: int) -> Optional[str]:
+def guard_reason(text: Optional[str], max_characters: int, metadata: Any = None) -> Optional[str]:
     """Why a message should go to the fallback, or None when it is fine."""
+    if isinstance(metadata, dict) and metadata.get("attachment"):
+        return "media"
+    if isinstance(metadata, dict) and metadata.get("edited"):
+        return "edited"
     if text is None or not text.strip():
         return "empty"
     if len(text) > max_characters:
@@ -44,7 +50,7 @@ def _mostly_non_latin(text: str) -> bool:
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class MessageGuard(GraphComponent):
-    """Sends empty, over-long and foreign-script messages to the fallback."""
+    """Sends empty, over-long, foreign-script, media and edited messages to the fallback."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -65,7 +71,7 @@ class MessageGuard(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            reason = guard_reason(message.get(TEXT), self._max_characters)
+            reason = guard_reason(message.get(TEXT), self._max_characters, message.get(METADATA))
             if reason is None:
                 continue
             message.data[INTENT] = {"name": FALLBACK_INTENT, "confidence": 1.0}

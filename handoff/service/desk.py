@@ -11,7 +11,7 @@ from sanic import Sanic
 from handoff.errors import ConnectorUnavailable, RasaUnavailable, SessionConflict
 from handoff.service.queue_exit import customer_leaves, wants_to_leave
 from handoff.service.rasa_client import RasaClient
-from handoff.service.settings import ServiceSettings
+from handoff.service.settings import ServiceSettings, shown_as
 from handoff.service.store import ACTIVE, ASSIGNED, OPEN, QUEUED, RESOLVED, RETURNED, Message, Session, SessionStore
 
 logger = logging.getLogger(__name__)
@@ -38,13 +38,17 @@ async def accept(app: Sanic, session: Session, agent: str) -> Session:
         except RasaUnavailable as exc:
             logger.error("session %s: the conversation could not be paused: %s", session.id, exc)
             await app.ctx.store.add_message(session.id, "system", f"the bot could not be paused: {exc}")
+    try:  # the customer knows a person is there, and who
+        await app.ctx.rasa.agent_joined(accepted.conversation_id, shown_as(app.ctx.settings, agent))
+    except RasaUnavailable as exc:
+        logger.error("session %s: the customer could not be told who joined: %s", session.id, exc)
     return accepted
 
 
 async def agent_says(app: Sanic, session: Session, text: str, author: str) -> Message:
     if session.status not in (ASSIGNED, ACTIVE):
         raise SessionConflict(session.id, session.status, "written to")
-    await app.ctx.rasa.send_agent_message(session.conversation_id, text, author)
+    await app.ctx.rasa.send_agent_message(session.conversation_id, text, author, shown_as(app.ctx.settings, author))
     if session.status == ASSIGNED:
         await app.ctx.store.activate(session.id)
     return await app.ctx.store.add_message(session.id, "agent", text, author=author)
@@ -55,7 +59,7 @@ async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
         raise SessionConflict(session.id, session.status, "closed")
     rasa: RasaClient = app.ctx.rasa
     if back:
-        await rasa.send_agent_message(session.conversation_id, HANDED_BACK, author)
+        await rasa.send_update(session.conversation_id, HANDED_BACK, "returned", agent=author)
         await rasa.hand_back(session.conversation_id)
     else:
         await rasa.end(session.conversation_id, ENDED, author)

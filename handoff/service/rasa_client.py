@@ -1,7 +1,12 @@
 """The handoff service's calls to Rasa's HTTP API, with one aiohttp session:
 an agent's message goes to the customer as a bot event (recorded in the tracker and
 sent on the customer's latest channel); a hand-back resumes the conversation and
-runs the bot's hand-back action so the bot takes over."""
+runs the bot's hand-back action so the bot takes over.
+
+The bot event's text stays as written; its metadata says who is talking, and each
+channel shows it (bot/channels/speaker.py): ``{"agent": "demo", "agent_name": "Sam"}``
+for an agent's message, ``{"handoff": "joined" | "returned" | "ended" | "update"}``
+for the desk's own notices."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -39,13 +44,22 @@ class RasaClient:
         await self._events(conversation_id, {"event": "bot", "text": text, "metadata": metadata},
                            {"execute_side_effects": "true", "output_channel": "latest"})
 
-    async def send_agent_message(self, conversation_id: str, text: str, agent: str) -> None:
-        """The customer sees it on their channel; the tracker records it with the agent's name."""
-        await self._say(conversation_id, text, {"agent": agent})
+    async def send_agent_message(self, conversation_id: str, text: str, agent: str,
+                                 shown_as: Optional[str] = None) -> None:
+        """The customer sees it on their channel as the agent's (``shown_as``: the name they see);
+        the tracker records it with the agent's name."""
+        await self._say(conversation_id, text, {"agent": agent, "agent_name": shown_as or agent})
 
-    async def send_update(self, conversation_id: str, text: str) -> None:
-        """A word from the service itself (queue updates), not from an agent."""
-        await self._say(conversation_id, text, {"handoff": "update"})
+    async def send_update(self, conversation_id: str, text: str, kind: str = "update",
+                          **extra: str) -> None:
+        """A word from the service itself (queue updates, a person joined, the bot is back),
+        not from an agent."""
+        await self._say(conversation_id, text, {"handoff": kind, **extra})
+
+    async def agent_joined(self, conversation_id: str, shown_as: str) -> None:
+        """The customer learns a person is in the chat now, and their name."""
+        await self.send_update(conversation_id, f"{shown_as} from our team has joined the chat.", "joined",
+                               agent_name=shown_as)
 
     async def hand_back(self, conversation_id: str) -> List[Dict[str, Any]]:
         """Resume the conversation, then let the bot take over (and ask for a rating)."""
@@ -71,5 +85,5 @@ class RasaClient:
 
     async def end(self, conversation_id: str, text: str, agent: str) -> None:
         """Closed without hand-back: a polite last word; the conversation stays with no one pending."""
-        await self.send_agent_message(conversation_id, text, agent)
+        await self.send_update(conversation_id, text, "ended", agent=agent)
         await self._resume(conversation_id)

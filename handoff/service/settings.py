@@ -15,6 +15,7 @@ from handoff.errors import ConfigError
 from handoff.service.duty import Hours
 
 DEMO_AGENT = "demo"
+DEMO_AGENT_SHOWN_AS = "Sam"  # the name customers see for the demo agent (HANDOFF_AGENT_NAME)
 
 
 def token_hash(token: str) -> str:
@@ -28,6 +29,11 @@ class Agent:
     skills: Tuple[str, ...] = ("*",)  # "*": every queue
     capacity: int = 3                  # concurrent chats
     supervisor: bool = False
+    display_name: str = ""             # what customers see ("Sam from our team has joined"); default: name
+
+    @property
+    def shown_as(self) -> str:
+        return self.display_name or self.name
 
     def serves(self, skill: str) -> bool:
         return "*" in self.skills or skill in self.skills
@@ -59,7 +65,8 @@ class ServiceSettings:
         agents = _agents(Path(env["HANDOFF_AGENTS"])) if env.get("HANDOFF_AGENTS") else ()
         demo_token = env.get("HANDOFF_AGENT_TOKEN")
         if demo_token:
-            agents = (Agent(DEMO_AGENT, token_hash(demo_token), ("*",), 3, False),) + agents
+            shown_as = env.get("HANDOFF_AGENT_NAME", DEMO_AGENT_SHOWN_AS).strip() or DEMO_AGENT_SHOWN_AS
+            agents = (Agent(DEMO_AGENT, token_hash(demo_token), ("*",), 3, False, shown_as),) + agents
         data_dir = Path(env.get("SHOP_DATA_DIR", "var"))
         return cls(
             database_url=env.get("HANDOFF_DB_URL", f"sqlite:///{data_dir / 'handoff.db'}"),
@@ -92,7 +99,7 @@ def _positive(env: Mapping[str, str], key: str, default: str) -> float:
 
 
 def _agents(path: Path) -> Tuple[Agent, ...]:
-    """agents.yml: a list of {name, token_sha256, skills, capacity, supervisor}."""
+    """agents.yml: a list of {name, token_sha256, skills, capacity, supervisor, display_name}."""
     try:
         raw = yaml.safe_load(path.read_text()) or []
     except (OSError, yaml.YAMLError) as exc:
@@ -106,10 +113,13 @@ def _agent(source: str, index: int, entry: Any) -> Agent:
     key = f"[{index}]"
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
         raise ConfigError(source, key, "must be a mapping with a 'name'")
-    unknown = set(entry) - {"name", "token_sha256", "skills", "capacity", "supervisor"}
+    unknown = set(entry) - {"name", "token_sha256", "skills", "capacity", "supervisor", "display_name"}
     if unknown:
-        raise ConfigError(source, f"{key}.{sorted(unknown)[0]}",
-                          "is not a known key; allowed: name, token_sha256, skills, capacity, supervisor")
+        raise ConfigError(source, f"{key}.{sorted(unknown)[0]}", "is not a known key; allowed: name, "
+                          "token_sha256, skills, capacity, supervisor, display_name")
+    display_name = entry.get("display_name", "")
+    if not isinstance(display_name, str) or len(display_name) > 40:
+        raise ConfigError(source, f"{key}.display_name", "must be the name customers see, at most 40 characters")
     digest = entry.get("token_sha256", "")
     if not (isinstance(digest, str) and len(digest) == 64):
         raise ConfigError(source, f"{key}.token_sha256", "must be the SHA-256 hex digest of the agent's token "
@@ -120,4 +130,10 @@ def _agent(source: str, index: int, entry: Any) -> Agent:
     skills = entry.get("skills", ["*"])
     if not (isinstance(skills, list) and all(isinstance(s, str) for s in skills)):
         raise ConfigError(source, f"{key}.skills", "must be a list of skill names (or ['*'])")
-    return Agent(entry["name"], digest.lower(), tuple(skills), capacity, bool(entry.get("supervisor", False)))
+    return Agent(entry["name"], digest.lower(), tuple(skills), capacity, bool(entry.get("supervisor", False)),
+                 display_name.strip())
+
+
+def shown_as(settings: ServiceSettings, agent: str) -> str:
+    """The name customers see for an agent of ours, or the name an external desk gave."""
+    return next((a.shown_as for a in settings.agents if a.name == agent), agent)

@@ -1,5 +1,6 @@
 """A messaging-style customer: Rasa's callback channel posts every bot reply to the
-messaging platform's URL; an agent's message during a handoff reaches it the same way."""
+messaging platform's URL; an agent's message during a handoff reaches it the same way,
+with the agent's name in front."""
 from __future__ import annotations
 
 import http.server
@@ -40,7 +41,8 @@ def platform() -> Iterator[Platform]:
 @pytest.fixture(scope="module")
 def callback_servers(test_model: Path, platform: Platform, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     url = f"http://127.0.0.1:{platform.server_address[1]}/bot"
-    running = Servers(tmp_path_factory.mktemp("callback"), test_model, credentials={"callback": {"url": url}})
+    running = Servers(tmp_path_factory.mktemp("callback"), test_model,
+                      credentials={"bot.channels.speaker.SpeakerCallbackInput": {"url": url}})
     try:
         yield running.start()
     finally:
@@ -75,6 +77,7 @@ def test_an_agent_reaches_a_messaging_customer(callback_servers: Servers, platfo
     assert requests.post(f"{path}/accept", headers=headers, timeout=30).status_code == 200
     sent = requests.post(f"{path}/messages", json={"text": "Hello from a person"}, headers=headers, timeout=30)
     assert sent.status_code == 201, sent.text
-    heard(platform, sender, "Hello from a person")
+    heard(platform, sender, "Sam from our team has joined the chat.")
+    assert "Sam: Hello from a person" in heard(platform, sender, "Hello from a person")  # who is talking
     requests.post(f"{path}/close", json={"return_to_bot": True}, headers=headers, timeout=30)
     heard(platform, sender, "anything else")

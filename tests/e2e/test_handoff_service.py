@@ -137,9 +137,11 @@ async def test_a_socketio_customer_hears_the_agent_live(servers: Servers) -> Non
         queued = (await asyncio.to_thread(call, "GET", "/api/sessions?status=queued")).json()["sessions"]
         path = "/api/sessions/" + next(s["id"] for s in queued if s["conversation_id"] == session_id)
         await asyncio.to_thread(call, "POST", f"{path}/accept")
+        assert await next_text() == "Sam from our team has joined the chat."
         sent = await asyncio.to_thread(call, "POST", f"{path}/messages", {"text": "Hello from a person"})
         assert sent.status_code == 201
-        assert await next_text() == "Hello from a person"
+        message = await asyncio.wait_for(heard.get(), timeout=30)
+        assert message["text"] == "Hello from a person" and message["metadata"]["agent_name"] == "Sam"
         await asyncio.to_thread(call, "POST", f"{path}/close", {"return_to_bot": True})
         assert "back with the shop assistant" in await next_text()
         assert "anything else" in await next_text()
