@@ -62,6 +62,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vader", type=Path, default=VADER_DIR, help="folder of VADER's ground-truth files")
     parser.add_argument("--messages", type=Path, default=CUSTOMER_SERVICE, help="labelled customer-service messages")
+    parser.add_argument("--alternatives", action="store_true",
+                        help="also judge other cuts and a head that learns from the project's NLU examples")
+    parser.add_argument("--nlu", type=Path, default=ROOT / "data" / "nlu", help="the project's NLU examples")
     args = parser.parse_args()
     head = SentimentHead.load()
     vader, service = load_vader(args.vader), load_customer_service(args.messages)
@@ -69,9 +72,27 @@ def main() -> None:
           f"{len(service)} messages ({sum(m.negative for m in service)} negative). Combined and lexicon labels: "
           "negative at score <= -0.3.\n")
     print(HEADER)
-    for line in customer_service_table(service, score_fixed([m.text for m in service]), head):
+    service_scored = score_fixed([m.text for m in service])
+    for line in customer_service_table(service, service_scored, head):
         print(line, flush=True)
-    for line in vader_table(vader, score_fixed([m.text for m in vader]), head):
+    vader_scored = score_fixed([m.text for m in vader])
+    for line in vader_table(vader, vader_scored, head):
+        print(line, flush=True)
+    if args.alternatives:
+        print_alternatives(args.nlu, vader, vader_scored, service, service_scored, head)
+
+
+def print_alternatives(nlu: Path, vader: List[Labelled], vader_scored: Scored, service: List[Labelled],
+                       service_scored: Scored, head: SentimentHead) -> None:
+    from bench.sentiment_eval import alternatives
+    from bot.components.sentence_model import SentenceModel
+
+    project = alternatives.read_project(nlu)
+    vectors = SentenceModel.load().sentences(project.texts, batch_size=32)
+    print(f"\nAlternatives (nothing fitted or chosen on the customer-service set; project NLU data: {nlu})\n")
+    print(alternatives.HEADER)
+    for line in alternatives.report(vader_scored, np.array([m.negative for m in vader]), service_scored,
+                                    np.array([m.negative for m in service]), head, project, vectors):
         print(line, flush=True)
 
 
