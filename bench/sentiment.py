@@ -9,10 +9,10 @@ On VADER's human-rated sets (tweets and Amazon review snippets; gold-negative wh
 mean human rating is below 0), every P(negative) comes from a head that never saw the
 sentence: trained on the other set (cross-set), or 5-fold cross-validated. On the
 labelled customer-service messages (bench/data/sentiment_customer_service.yml) it is
-the shipped head (handoff/models/sentiment_head.json), which was trained on VADER only.
+the shipped head (handoff/models/sentiment_head.json, or --head), never trained on them.
 Times are per message, one message at a time; the head's include the sentence encoder.
 
-    .venv/bin/python bench/sentiment.py [--vader ../shared/benchmarks/data/vader]
+    .venv/bin/python bench/sentiment.py [--vader ../shared/benchmarks/data/vader] [--head FILE] [--alternatives]
 """
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # Rasa's import of TensorFlow, not this benchmark
 
-from bench.sentiment_eval.data import CUSTOMER_SERVICE, VADER_DIR, Labelled, load_customer_service, load_vader  # noqa: E402
+from bench.sentiment_eval.data import (  # noqa: E402
+    CUSTOMER_SERVICE, VADER_DIR, Labelled, load_customer_service, load_vader,
+)
 from bench.sentiment_eval.protocols import vader_protocols  # noqa: E402
 from bench.sentiment_eval.report import HEADER, rows  # noqa: E402
 from bench.sentiment_eval.scorers import (  # noqa: E402
@@ -52,28 +54,32 @@ def vader_table(messages: List[Labelled], scored: Scored, head: SentimentHead) -
     return lines
 
 
-def customer_service_table(messages: List[Labelled], scored: Scored, head: SentimentHead) -> List[str]:
+def customer_service_table(messages: List[Labelled], scored: Scored, head: SentimentHead,
+                           name: str = "shipped head") -> List[str]:
     gold = np.array([m.negative for m in messages])
     ms = ms_per_message(scored, head_and_fold_ms(head, scored))
-    return rows("customer service", "shipped head", predictions(scored, negativity(head, scored.vectors)), gold, ms)
+    return rows("customer service", name, predictions(scored, negativity(head, scored.vectors)), gold, ms)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vader", type=Path, default=VADER_DIR, help="folder of VADER's ground-truth files")
     parser.add_argument("--messages", type=Path, default=CUSTOMER_SERVICE, help="labelled customer-service messages")
+    parser.add_argument("--head", type=Path, default=None,
+                        help="the head scored on the customer-service set (default: the shipped one)")
     parser.add_argument("--alternatives", action="store_true",
                         help="also judge other cuts and a head that learns from the project's NLU examples")
     parser.add_argument("--nlu", type=Path, default=ROOT / "data" / "nlu", help="the project's NLU examples")
     args = parser.parse_args()
-    head = SentimentHead.load()
+    head = SentimentHead.load(args.head)
     vader, service = load_vader(args.vader), load_customer_service(args.messages)
     print(f"\nVADER: {len(vader)} sentences ({sum(m.negative for m in vader)} gold-negative); customer service: "
           f"{len(service)} messages ({sum(m.negative for m in service)} negative). Combined and lexicon labels: "
           "negative at score <= -0.3.\n")
     print(HEADER)
     service_scored = score_fixed([m.text for m in service])
-    for line in customer_service_table(service, service_scored, head):
+    name = f"head {args.head}" if args.head else "shipped head"
+    for line in customer_service_table(service, service_scored, head, name):
         print(line, flush=True)
     vader_scored = score_fixed([m.text for m in vader])
     for line in vader_table(vader, vader_scored, head):

@@ -85,7 +85,8 @@ def report(vader: Scored, vader_gold: np.ndarray, service: Scored, service_gold:
     return lines
 
 
-def _with_project(vectors: np.ndarray, negative: np.ndarray, extra: np.ndarray, extra_negative: np.ndarray) -> np.ndarray:
+def _with_project(vectors: np.ndarray, negative: np.ndarray, extra: np.ndarray,
+                  extra_negative: np.ndarray) -> np.ndarray:
     """VADER 5-fold P(negative) of heads that also learn from every project example."""
     from sklearn.model_selection import StratifiedKFold
 
