@@ -5,9 +5,11 @@ The score is the lexicon and customer-service cues of handoff.sentiment, folded 
 the learned heads (handoff.sentiment_head) when the pipeline has sentence vectors
 (bot.components.sentence_featurizer before this component):
 
-- the score, which the handoff triggers read, is at most ``1 - 2 * P(frustration)``:
-  lost patience scores low even without a single strong word (cue ``frustration:<P>``),
-  while a calm report of a problem does not;
+- the score, which the handoff triggers read, is at most ``1 - 2 * P(frustration)``,
+  but the head alone never takes it below ``learned_floor`` (-0.7, above handoff.yml's
+  ``strong_negative``): lost patience scores low even without a single strong word (cue
+  ``frustration:<P>``) and counts in the trend, while one message needs the lexicon or
+  the cues too before it alone brings an offer of a person;
 - the label is ``negative`` when the score is at or below ``negative_below``, or when
   the polarity head finds the message negative as people rate sentences (cue
   ``negative:<P>``): a calm complaint is negative, though no reason for a handoff."""
@@ -40,7 +42,8 @@ class SentimentAnalyzer(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"negative_below": -0.3, "positive_above": 0.3, "learned": True, "head_file": None}
+        return {"negative_below": -0.3, "positive_above": 0.3, "learned": True, "head_file": None,
+                "learned_floor": -0.7}
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -49,6 +52,7 @@ class SentimentAnalyzer(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._scorer = SentimentScorer(float(config["negative_below"]), float(config["positive_above"]))
+        self._floor = float(config.get("learned_floor", -0.7))
         head_file = config.get("head_file")
         self._heads: Optional[SentimentHeads] = (
             SentimentHeads.load(Path(head_file) if head_file else None) if config.get("learned", True) else None)
@@ -64,7 +68,7 @@ class SentimentAnalyzer(GraphComponent):
         return messages
 
     def _fold(self, sentiment: Sentiment, frustration: float, polarity: float) -> Sentiment:
-        score = min(sentiment.score, 1.0 - 2.0 * frustration)
+        score = min(sentiment.score, max(1.0 - 2.0 * frustration, self._floor))
         cues = list(sentiment.cues) + ([f"frustration:{frustration:.2f}"] if frustration >= 0.5 else [])
         label = self._scorer.label(score)
         if polarity >= 0.5:
