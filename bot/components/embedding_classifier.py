@@ -123,8 +123,13 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         if self.model is None or self.calibration is None:
             return messages
         for message in messages:
-            if message.get(TEXT):
+            if message.get(TEXT) and message.features_present(TEXT):
                 self._classify(message)
+            else:  # nothing to read (an empty message): say so, never leave the intent unset
+                message.set(COVERAGE_KEY, {"score": 0.0, "in_scope": False, "threshold":
+                                           round(self.calibration.threshold, 4), "intent": None, "nearest": 0.0},
+                            add_to_output=True)
+                self._set_intent(message, [(self.config["unintelligible_intent"], 1.0)])
         return messages
 
     def _classify(self, message: Message) -> None:

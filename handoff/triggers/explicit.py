@@ -14,7 +14,9 @@ def check(view: ConversationView, config: HandoffConfig) -> Optional[Evidence]:
     settings, turn = config.explicit, view.latest
     if not settings.enabled or turn is None:
         return None
-    by_intent = turn.intent in settings.intents or any(
+    # Inside a form the answers are short ("alice at example") and their runner-up intents
+    # mean little: there the request must win outright (or match a pattern).
+    by_intent = turn.intent in settings.intents or not turn.in_form and any(
         name in settings.intents and confidence >= settings.min_confidence for name, confidence in turn.ranking)
     match = next((m for p in settings.patterns if (m := p.search(turn.text))), None)
     if not by_intent and match is None:

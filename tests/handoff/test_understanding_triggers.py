@@ -88,3 +88,12 @@ def test_short_answers_inside_a_form_are_not_counted_as_not_understood(config: H
                                                  covered(user("10002", "inform", 0.3), False),
                                                  covered(user("alice at example", "inform", 0.2), False))
     assert loop.check(build_view(events), config) is None
+
+
+def test_inside_a_form_a_runner_up_request_for_a_person_does_not_count(config: HandoffConfig) -> None:
+    from tests.handoff.events import loop as active_loop
+
+    answer = user("alice at example", "inform", 0.36, ranking=[("inform", 0.36), ("request_human", 0.3)])
+    assert explicit.check(build_view([active_loop("order_form"), answer]), config) is None
+    outside = user("alice at example", "inform", 0.36, ranking=[("inform", 0.36), ("request_human", 0.3)])
+    assert explicit.check(build_view([outside]), config) is not None
