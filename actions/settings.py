@@ -34,6 +34,7 @@ class ShopSettings:
     day_parts: Dict[str, time] = field(default_factory=dict)
     data_dir: Path = Path("var")
     order_service_url: Optional[str] = None
+    booking_db_url: Optional[str] = None  # SQLAlchemy URL; None: data_dir / bookings.db
 
     @classmethod
     def load(cls, env: Mapping[str, str] = os.environ) -> ShopSettings:
@@ -62,6 +63,7 @@ class ShopSettings:
             day_parts={k: _clock(v, source, f"day_parts.{k}") for k, v in (raw.get("day_parts") or {}).items()},
             data_dir=Path(env.get("SHOP_DATA_DIR", "var")),
             order_service_url=env.get("ORDER_SERVICE_URL") or None,
+            booking_db_url=env.get("BOOKING_DB_URL", "").strip() or None,
         )
 
     def kind(self, name: str) -> AppointmentKind:
