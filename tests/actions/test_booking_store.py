@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, List
 
 import pytest
 import sqlalchemy as sa
@@ -26,19 +26,26 @@ StoreFactory = Callable[[], BookingStore]
 
 
 @contextmanager
-def postgres_schema() -> Iterator[sa.engine.Engine]:
-    """An engine whose connections use a fresh schema of the test database; dropped afterwards."""
+def postgres_schema() -> Iterator[StoreFactory]:
+    """Stores on a fresh schema of the test database, each with its own engine and
+    connection pool as a separate action server has; the schema is dropped afterwards."""
     require(postgres_up(), f"PostgreSQL is not reachable at {POSTGRES}")
     schema = f"bookings_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(POSTGRES, future=True)
     with admin.begin() as connection:
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    engine = sa.create_engine(POSTGRES, future=True, pool_size=16, max_overflow=0,
-                              connect_args={"options": f"-csearch_path={schema}"})
+    engines: List[sa.engine.Engine] = []
+
+    def new_store() -> BookingStore:
+        engines.append(sa.create_engine(POSTGRES, future=True, pool_size=8, max_overflow=8,
+                                        connect_args={"options": f"-csearch_path={schema}"}))
+        return BookingStore(engines[-1])
+
     try:
-        yield engine
+        yield new_store
     finally:
-        engine.dispose()
+        for engine in engines:
+            engine.dispose()
         with admin.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
@@ -46,12 +53,12 @@ def postgres_schema() -> Iterator[sa.engine.Engine]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
-    """Opens the store; called again, a second store on the same database (another action server)."""
+    """Opens the store; called again, another store on the same database (another action server)."""
     if request.param == "sqlite":
         yield lambda: BookingStore(tmp_path / "b.db")
         return
-    with postgres_schema() as engine:
-        yield lambda: BookingStore(engine)
+    with postgres_schema() as factory:
+        yield factory
 
 
 def test_book_get_and_list(new_store: StoreFactory) -> None:
@@ -118,14 +125,13 @@ def test_concurrent_bookings_of_one_slot_have_exactly_one_winner(new_store: Stor
     assert len(new_store().taken("store_visit", SLOT, SLOT)) == 1
 
 
-def test_concurrent_stores_on_one_sqlite_file_have_exactly_one_winner(tmp_path: Path) -> None:
-    """As several action server processes on one machine: a store (and connection) each."""
-    path = tmp_path / "b.db"
-    BookingStore(path)
+def test_concurrent_bookings_through_several_stores_have_exactly_one_winner(new_store: StoreFactory) -> None:
+    """As 8 action servers sharing one database: a store and connections each."""
+    stores = [new_store() for _ in range(8)]
 
     def attempt(i: int) -> bool:
         try:
-            BookingStore(path).book(f"customer-{i}", "store_visit", SLOT)
+            stores[i % len(stores)].book(f"customer-{i}", "phone_callback", SLOT)
             return True
         except SlotTaken:
             return False
@@ -133,6 +139,7 @@ def test_concurrent_stores_on_one_sqlite_file_have_exactly_one_winner(tmp_path: 
     with ThreadPoolExecutor(max_workers=16) as pool:
         results = list(pool.map(attempt, range(64)))
     assert results.count(True) == 1
+    assert all(len(store.taken("phone_callback", SLOT, SLOT)) == 1 for store in stores)
 
 
 async def test_async_wrappers_run_off_the_event_loop(new_store: StoreFactory) -> None:
