@@ -17,8 +17,10 @@ RASA_ARGS := --domain bot/domain --data data --config bot/config.yml
 export RASA_TOKEN HOST RASA_PORT ACTIONS_PORT WEB_PORT VENV HANDOFF_PORT HANDOFF_AGENT_TOKEN
 # Where Rasa finds the action server and the handoff service (${ACTIONS_URL} and
 # ${HANDOFF_URL} in endpoints.yml); the action server reaches the service there too.
+# A server listening on every interface (0.0.0.0) is reached on 127.0.0.1 (bot/urls.py).
+REACH_HOST := $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
 export ACTIONS_URL ?= http://127.0.0.1:$(ACTIONS_PORT)
-export HANDOFF_URL ?= http://$(HOST):$(HANDOFF_PORT)
+export HANDOFF_URL ?= http://$(REACH_HOST):$(HANDOFF_PORT)
 export SANIC_HOST := $(HOST)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
