@@ -17,7 +17,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -142,7 +142,7 @@ class ActionRecordRating(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if not rating_asked_for(tracker):  # "1 December at 10:30" is not a rating then
             dispatcher.utter_message(text=reply_for(tracker.latest_message))
-            return [UserUtteranceReverted(), SlotSet(RATING_REQUESTED, False)]
+            return [SlotSet(RATING_REQUESTED, False)] if tracker.get_slot(RATING_REQUESTED) else []
         rating = rating_in(tracker.latest_message)
         if rating is None:
             dispatcher.utter_message(text="If you'd like to rate our team, send a number from 1 to 5.")
