@@ -70,8 +70,8 @@ check-python:
 # "< 3.11" marker. Python 3.8-3.10: a plain install of pyproject.toml.
 $(VENV)/.installed: requirements.lock pyproject.toml | check-python
 	@test -x $(PY) || { echo "==> Creating the virtual environment in $(VENV)/"; $(PYTHON) -m venv $(VENV); }
-	@echo "==> Installing the Python packages into $(VENV)/ (the first time: about 1 GB to download, 3 GB"
-	@echo "    installed, TensorFlow is half of it; a few minutes on a fast connection)"
+	@echo "==> Installing the Python packages into $(VENV)/ (the first time: 170 packages, 3 GB installed,"
+	@echo "    TensorFlow is half of it; a few minutes on a fast connection)"
 	@start=$$(date +%s); \
 	if $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
 	  $(PY) -m pip install --progress-bar on --no-deps --ignore-requires-python -r requirements.lock && \
