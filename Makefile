@@ -83,7 +83,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml | check-python
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm is missing: install Node.js and npm (apt-get install nodejs npm)"; exit 1; }
-	@echo "==> Installing the web widget (npm ci in web/, rasa-webchat; usually under a minute)"
+	@echo "==> Installing the web widget (npm ci in web/, rasa-webchat; about a minute)"
 	@cd web && npm ci --no-audit --no-fund --loglevel=warn
 	@touch $@
 
