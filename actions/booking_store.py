@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -59,8 +60,8 @@ class BookingStore:
 
     def __init__(self, where: Union[Path, Engine]) -> None:
         self.engine = _sqlite_engine(where) if isinstance(where, Path) else where
-        with self._transaction() as conn:
-            metadata.create_all(conn)
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str) -> BookingStore:
@@ -77,10 +78,23 @@ class BookingStore:
     def _transaction(self) -> Iterator[Connection]:
         """One transaction, committed on success; an unreachable database is StoreUnavailable."""
         try:
+            self._create_schema()
             with self.engine.begin() as conn:
                 yield conn
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
             raise StoreUnavailable("booking store", str(exc.orig or exc).strip()) from exc
+
+    def _create_schema(self) -> None:
+        """The table and its indexes, on first use (in the caller's worker thread). Action
+        servers starting together may race to create them: the loser finds them made."""
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            try:
+                metadata.create_all(self.engine)
+            except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
+                metadata.create_all(self.engine)  # "already exists"; unreachable fails again
+            self._schema_ready = True
 
     def book(self, customer: str, kind: str, start: datetime) -> Booking:
         booking = Booking(new_reference(), customer, kind, _utc(start))

@@ -142,6 +142,14 @@ def test_concurrent_bookings_through_several_stores_have_exactly_one_winner(new_
     assert all(len(store.taken("phone_callback", SLOT, SLOT)) == 1 for store in stores)
 
 
+def test_action_servers_starting_together_create_the_table_once(new_store: StoreFactory) -> None:
+    stores = [new_store() for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(lambda store: store.upcoming("alice", NOW), stores)) == [[]] * 8
+    stores[0].book("alice", "store_visit", SLOT)
+    assert [len(store.upcoming("alice", NOW)) for store in stores] == [1] * 8
+
+
 async def test_async_wrappers_run_off_the_event_loop(new_store: StoreFactory) -> None:
     store = new_store()
     booking = await store.abook("alice", "phone_callback", SLOT)
@@ -162,8 +170,9 @@ def test_booking_db_url_selects_the_database(tmp_path: Path) -> None:
 
 def test_an_unreachable_database_says_so() -> None:
     store_engine = sa.create_engine("postgresql://nobody@127.0.0.1:1/none", future=True)
+    store = BookingStore(store_engine)  # opening it does no I/O: that happens in the worker thread
     with pytest.raises(StoreUnavailable, match="booking store could not be reached"):
-        BookingStore(store_engine)
+        store.get("BK-ABCDEF")
     with pytest.raises(StoreUnavailable, match="BOOKING_DB_URL 'not a url' is not a database URL"):
         BookingStore.from_url("not a url")
 
