@@ -85,15 +85,18 @@ class BookingStore:
             raise StoreUnavailable("booking store", str(exc.orig or exc).strip()) from exc
 
     def _create_schema(self) -> None:
-        """The table and its indexes, on first use (in the caller's worker thread). Action
-        servers starting together may race to create them: the loser finds them made."""
+        """The table, then each index, on first use (in the caller's worker thread) and
+        before any write: a store never writes without the unique index in place, even
+        when action servers starting together race to create them (the loser finds
+        them made)."""
         with self._schema_lock:
             if self._schema_ready:
                 return
-            try:
-                metadata.create_all(self.engine)
-            except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
-                metadata.create_all(self.engine)  # "already exists"; unreachable fails again
+            for element in (bookings, *sorted(bookings.indexes, key=lambda index: str(index.name))):
+                try:
+                    element.create(self.engine, checkfirst=True)
+                except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
+                    element.create(self.engine, checkfirst=True)  # "already exists"; unreachable fails again
             self._schema_ready = True
 
     def book(self, customer: str, kind: str, start: datetime) -> Booking:
