@@ -1,37 +1,45 @@
-"""Appointments in SQLite. A partial unique index on (kind, start) for live bookings
-makes double booking impossible, also under concurrent requests: the second insert
-fails inside the database and becomes ``SlotTaken``.
+"""Appointments in SQL: a SQLite file by default, PostgreSQL by URL (``BOOKING_DB_URL``)
+so that several action servers share one calendar. A partial unique index on
+(kind, start) over live bookings makes double booking impossible in both, also under
+concurrent requests: the second insert fails inside the database and becomes
+``SlotTaken``.
 
-The calls are blocking sqlite3; async callers use the ``a*`` wrappers, which run
-them in a worker thread so the action server's event loop never waits on disk.
+The calls are blocking (SQLAlchemy); async callers use the ``a*`` wrappers, which run
+them in a worker thread so the action server's event loop never waits on the database.
 """
 from __future__ import annotations
 
 import asyncio
 import secrets
-import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Any, Iterator, List, Optional, Union
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 from actions.errors import SlotTaken, StoreUnavailable
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS bookings (
-    reference TEXT PRIMARY KEY,
-    customer TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    start_utc TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'booked',
-    created_utc TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS one_booking_per_slot
-    ON bookings (kind, start_utc) WHERE status = 'booked';
-CREATE INDEX IF NOT EXISTS bookings_by_customer ON bookings (customer, status);
-"""
+BOOKED = "booked"
+
+metadata = sa.MetaData()
+bookings = sa.Table(
+    "bookings", metadata,
+    sa.Column("reference", sa.Text, primary_key=True),
+    sa.Column("customer", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("start_utc", sa.Text, nullable=False),  # ISO 8601 in UTC, fixed width: sorts as time
+    sa.Column("status", sa.Text, nullable=False, server_default=BOOKED),
+    sa.Column("created_utc", sa.Text, nullable=False),
+)
+_LIVE = sa.text("status = 'booked'")
+sa.Index("one_booking_per_slot", bookings.c.kind, bookings.c.start_utc, unique=True,
+         sqlite_where=_LIVE, postgresql_where=_LIVE)
+sa.Index("bookings_by_customer", bookings.c.customer, bookings.c.status)
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ class Booking:
     customer: str
     kind: str
     start: datetime  # aware, UTC
-    status: str = "booked"
+    status: str = BOOKED
 
 
 def new_reference() -> str:
@@ -48,74 +56,89 @@ def new_reference() -> str:
 
 
 class BookingStore:
-    """SQLite-backed bookings; one short connection per call, WAL for concurrency."""
+    """Bookings in one SQL database: a SQLite file (a path) or any SQLAlchemy engine."""
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
+    def __init__(self, where: Union[Path, Engine]) -> None:
+        self.engine = _sqlite_engine(where) if isinstance(where, Path) else where
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    @classmethod
+    def from_url(cls, url: str) -> BookingStore:
+        """`sqlite:///var/bookings.db` or `postgresql://user:password@host:5432/db`."""
+        try:
+            parsed = sa.engine.make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreUnavailable("booking store", f"BOOKING_DB_URL '{url}' is not a database URL") from exc
+        if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+            return cls(Path(parsed.database))
+        return cls(sa.create_engine(parsed, future=True, pool_pre_ping=True))
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One transaction on a fresh connection, committed on success, always closed."""
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction, committed on success; an unreachable database is StoreUnavailable."""
         try:
-            conn = sqlite3.connect(self._path, timeout=10)
-        except sqlite3.Error as exc:
-            raise StoreUnavailable("booking store", str(exc)) from exc
-        try:
-            with conn:
+            self._create_schema()
+            with self.engine.begin() as conn:
                 yield conn
-        finally:
-            conn.close()
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            raise StoreUnavailable("booking store", str(exc.orig or exc).strip()) from exc
+
+    def _create_schema(self) -> None:
+        """The table, then each index, on first use (in the caller's worker thread) and
+        before any write: a store never writes without the unique index in place, even
+        when action servers starting together race to create them (the loser finds
+        them made)."""
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            for element in (bookings, *sorted(bookings.indexes, key=lambda index: str(index.name))):
+                try:
+                    element.create(self.engine, checkfirst=True)
+                except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
+                    element.create(self.engine, checkfirst=True)  # "already exists"; unreachable fails again
+            self._schema_ready = True
 
     def book(self, customer: str, kind: str, start: datetime) -> Booking:
         booking = Booking(new_reference(), customer, kind, _utc(start))
         try:
-            with self._connect() as conn:
-                conn.execute(
-                    "INSERT INTO bookings (reference, customer, kind, start_utc, created_utc) VALUES (?, ?, ?, ?, ?)",
-                    (booking.reference, customer, kind, _iso(booking.start), _iso(datetime.now(timezone.utc))),
-                )
-        except sqlite3.IntegrityError as exc:
+            with self._transaction() as conn:
+                conn.execute(bookings.insert().values(
+                    reference=booking.reference, customer=customer, kind=kind, start_utc=_iso(booking.start),
+                    status=BOOKED, created_utc=_iso(datetime.now(timezone.utc))))
+        except sa.exc.IntegrityError as exc:
             raise SlotTaken(kind, _iso(booking.start)) from exc
         return booking
 
     def reschedule(self, reference: str, start: datetime) -> Booking:
         current = self.get(reference)
-        if current is None or current.status != "booked":
+        if current is None or current.status != BOOKED:
             raise KeyError(reference)
         try:
-            with self._connect() as conn:
-                conn.execute("UPDATE bookings SET start_utc = ? WHERE reference = ?", (_iso(_utc(start)), reference))
-        except sqlite3.IntegrityError as exc:
-            raise SlotTaken(current.kind, _iso(_utc(start))) from exc
-        return Booking(reference, current.customer, current.kind, _utc(start))
+            with self._transaction() as conn:
+                conn.execute(bookings.update().where(bookings.c.reference == current.reference)
+                             .values(start_utc=_iso(start)))
+        except sa.exc.IntegrityError as exc:
+            raise SlotTaken(current.kind, _iso(start)) from exc
+        return Booking(current.reference, current.customer, current.kind, _utc(start))
 
     def cancel(self, reference: str) -> bool:
-        with self._connect() as conn:
-            cursor = conn.execute(
-                "UPDATE bookings SET status = 'cancelled' WHERE reference = ? AND status = 'booked'", (reference,)
-            )
-        return cursor.rowcount == 1
+        with self._transaction() as conn:
+            result = conn.execute(bookings.update()
+                                  .where(bookings.c.reference == reference, bookings.c.status == BOOKED)
+                                  .values(status="cancelled"))
+        return result.rowcount == 1
 
     def get(self, reference: str) -> Optional[Booking]:
-        with self._connect() as conn:
-            row = conn.execute(
-                "SELECT reference, customer, kind, start_utc, status FROM bookings WHERE reference = ?",
-                (reference.upper(),),
-            ).fetchone()
+        with self._transaction() as conn:
+            row = conn.execute(_select().where(bookings.c.reference == reference.upper())).first()
         return _booking(row) if row else None
 
     def upcoming(self, customer: str, now: datetime) -> List[Booking]:
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT reference, customer, kind, start_utc, status FROM bookings "
-                "WHERE customer = ? AND status = 'booked' AND start_utc > ? ORDER BY start_utc",
-                (customer, _iso(_utc(now))),
-            ).fetchall()
-        return [_booking(r) for r in rows]
+        query = (_select().where(bookings.c.customer == customer, bookings.c.status == BOOKED,
+                                 bookings.c.start_utc > _iso(now)).order_by(bookings.c.start_utc))
+        with self._transaction() as conn:
+            return [_booking(row) for row in conn.execute(query)]
 
     def latest(self, customer: str) -> Optional[Booking]:
         """The customer's most recently made live booking ("same time next week" refers to it)."""
@@ -128,12 +151,11 @@ class BookingStore:
         return _booking(row) if row else None
 
     def taken(self, kind: str, start: datetime, end: datetime) -> List[datetime]:
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT start_utc FROM bookings WHERE kind = ? AND status = 'booked' AND start_utc BETWEEN ? AND ?",
-                (kind, _iso(_utc(start)), _iso(_utc(end))),
-            ).fetchall()
-        return [datetime.fromisoformat(r[0]) for r in rows]
+        query = (sa.select(bookings.c.start_utc)
+                 .where(bookings.c.kind == kind, bookings.c.status == BOOKED,
+                        bookings.c.start_utc.between(_iso(start), _iso(end))))
+        with self._transaction() as conn:
+            return [datetime.fromisoformat(row[0]) for row in conn.execute(query)]
 
     async def abook(self, customer: str, kind: str, start: datetime) -> Booking:
         return await asyncio.to_thread(self.book, customer, kind, start)
@@ -157,6 +179,23 @@ class BookingStore:
         return await asyncio.to_thread(self.taken, kind, start, end)
 
 
+def _sqlite_engine(path: Path) -> Engine:
+    """A SQLite file in WAL mode; writers wait up to 10 s for each other."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(f"sqlite:///{path}", future=True, connect_args={"timeout": 10})
+
+    @sa.event.listens_for(engine, "connect")
+    def _wal(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+    return engine
+
+
+def _select() -> sa.sql.Select:
+    return sa.select(bookings.c.reference, bookings.c.customer, bookings.c.kind, bookings.c.start_utc,
+                     bookings.c.status)
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
@@ -165,5 +204,5 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def _booking(row: tuple) -> Booking:
+def _booking(row: Any) -> Booking:
     return Booking(row[0], row[1], row[2], datetime.fromisoformat(row[3]), row[4])

@@ -8,7 +8,8 @@ conversation, the customer is told so and offered a callback; nothing is paused.
 ``action_offer_human`` answers what it can and asks whether the customer wants a
 person; a yes becomes a transfer (HandoffPolicy), a no is remembered.
 ``action_back_from_agent`` is run by the handoff service after an agent hands the
-conversation back: the bot takes over where the person left it."""
+conversation back: the bot takes over where the person left it and asks for a rating,
+which ``action_record_rating`` takes only while it is asked for (``rating_requested``)."""
 from __future__ import annotations
 
 import logging
@@ -16,17 +17,21 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.errors import HandoffUnavailable
+from actions.fallback import reply_for
 from handoff.context import build_context
 
 logger = logging.getLogger(__name__)
 WORDS = ["one", "two", "three", "four", "five"]
 RATING = re.compile(r"(?<![\d/])\b([1-5])\b(?!\d)|\b(one|two|three|four|five)\b")
+RATING_REQUESTED = "rating_requested"
+# What a customer may say between the request and the rating without having moved on.
+STILL_ON_THE_RATING = {"rate_agent", "affirm", "deny", "thank", "goodbye", "greet", "nlu_fallback"}
 RATING_BUTTONS = [{"title": str(n), "payload": f'/rate_agent{{"rating": "{n}"}}'} for n in range(1, 6)]
 CALLBACK = [{"title": "Book a phone callback", "payload": "book a phone callback"},
             {"title": "No thanks", "payload": "/deny"}]
@@ -127,7 +132,7 @@ class ActionBackFromAgent(Action):
         dispatcher.utter_message(text="Is there anything else I can help you with?")
         dispatcher.utter_message(text="And if you have a second: how did our team do, from 1 (poor) to 5 (great)?",
                                  buttons=RATING_BUTTONS)
-        return []
+        return [SlotSet(RATING_REQUESTED, True)]
 
 
 class ActionRecordRating(Action):
@@ -135,6 +140,9 @@ class ActionRecordRating(Action):
         return "action_record_rating"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not rating_asked_for(tracker):  # "1 December at 10:30" is not a rating then
+            dispatcher.utter_message(text=reply_for(tracker.latest_message))
+            return [SlotSet(RATING_REQUESTED, False)] if tracker.get_slot(RATING_REQUESTED) else []
         rating = rating_in(tracker.latest_message)
         if rating is None:
             dispatcher.utter_message(text="If you'd like to rate our team, send a number from 1 to 5.")
@@ -147,7 +155,18 @@ class ActionRecordRating(Action):
             recorded = False
         thanks = "Thank you, that helps us a lot." if recorded else "Thank you."
         dispatcher.utter_message(text=f"{thanks} Anything else I can do for you?")
-        return []
+        return [SlotSet(RATING_REQUESTED, False)]
+
+
+def rating_asked_for(tracker: Tracker) -> bool:
+    """A rating was asked for and the customer has not moved on to something else since
+    (a question, an order, a booking): only thanks, yes/no, greetings or a rating."""
+    if not tracker.get_slot(RATING_REQUESTED):
+        return False
+    asked = max((i for i, e in enumerate(tracker.events)
+                 if e.get("event") == "slot" and e.get("name") == RATING_REQUESTED and e.get("value")), default=-1)
+    said = [e for e in tracker.events[asked + 1:] if e.get("event") == "user"][:-1]  # before this message
+    return all(((e.get("parse_data") or {}).get("intent") or {}).get("name") in STILL_ON_THE_RATING for e in said)
 
 
 def rating_in(message: Dict[str, Any]) -> Optional[int]:

@@ -37,7 +37,9 @@ def order_store() -> OrderStore:
 
 def booking_store() -> BookingStore:
     if "bookings" not in _cache:
-        _cache["bookings"] = BookingStore(settings().data_dir / "bookings.db")
+        shop = settings()
+        _cache["bookings"] = (BookingStore.from_url(shop.booking_db_url) if shop.booking_db_url
+                              else BookingStore(shop.data_dir / "bookings.db"))
     return _cache["bookings"]
 
 

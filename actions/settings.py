@@ -39,6 +39,7 @@ class ShopSettings:
     locale: str = "en-GB"
     data_dir: Path = Path("var")
     order_service_url: Optional[str] = None
+    booking_db_url: Optional[str] = None  # SQLAlchemy URL; None: data_dir / bookings.db
 
     @classmethod
     def load(cls, env: Mapping[str, str] = os.environ) -> ShopSettings:
@@ -68,6 +69,7 @@ class ShopSettings:
             locale=_locale(raw.get("locale", "en-GB"), source),
             data_dir=Path(env.get("SHOP_DATA_DIR", "var")),
             order_service_url=env.get("ORDER_SERVICE_URL") or None,
+            booking_db_url=env.get("BOOKING_DB_URL", "").strip() or None,
         )
 
     @property

@@ -15,10 +15,11 @@ SANIC_DEFAULTS = {"SANIC_REQUEST_MAX_SIZE": "2000000", "SANIC_FALLBACK_ERROR_FOR
 
 
 def main() -> None:
-    from bot import compat
+    from bot import compat, urls
 
     for key, value in SANIC_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    urls.apply_defaults(os.environ)  # ${ACTIONS_URL} and ${HANDOFF_URL} in endpoints.yml
     compat.apply()
     from rasa.__main__ import main as rasa_main
 

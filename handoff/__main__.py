@@ -113,6 +113,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                 trackers = [t for t in trackers if max((e.get("timestamp") or 0 for e in t["events"]), default=0)
                             >= since.timestamp()]
         else:
+            from bot.urls import apply_defaults
+
+            apply_defaults(os.environ)  # endpoints.yml names ${ACTIONS_URL} and ${HANDOFF_URL}
             trackers = asyncio.run(load_tracker_store(args.endpoints, _since(args.since)))
     except HandoffError as exc:
         print(f"error: {exc}", file=sys.stderr)

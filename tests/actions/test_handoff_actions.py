@@ -76,7 +76,8 @@ async def test_no_one_to_take_over_is_said_honestly_and_nothing_is_paused(servic
 
 async def test_back_from_an_agent_the_bot_takes_over() -> None:
     dispatcher = CollectingDispatcher()
-    assert await ActionBackFromAgent().run(dispatcher, make_tracker(), {}) == []
+    assert await ActionBackFromAgent().run(dispatcher, make_tracker(), {}) == [
+        {"event": "slot", "timestamp": None, "name": "rating_requested", "value": True}]
     assert "anything else" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[1]["buttons"][4]["payload"] == '/rate_agent{"rating": "5"}'
 
@@ -90,16 +91,45 @@ def test_ratings_are_read_from_buttons_and_words(text: str, entities: list, expe
     assert rating_in({"text": text, "entities": entities}) == expected
 
 
+def said(text: str, intent: str) -> Dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
+
+
+ASKED = {"event": "slot", "name": "rating_requested", "value": True}
+
+
+def rating_turn(text: str, before: List[Dict[str, Any]], requested: bool = True) -> Any:
+    """The tracker when ``text`` (classified rate_agent) arrives after ``before``."""
+    return make_tracker(slots={"rating_requested": requested}, text=text, intent="rate_agent",
+                        events=[*before, said(text, "rate_agent")])
+
+
 async def test_a_rating_is_recorded_and_thanked() -> None:
     service = FakeService()
     services.override(handoff=service)
     dispatcher = CollectingDispatcher()
-    await ActionRecordRating().run(dispatcher, make_tracker(text="5 stars", intent="rate_agent"), {})
+    events = await ActionRecordRating().run(dispatcher, rating_turn("5 stars", [ASKED]), {})
     assert service.contexts == [{"rating": 5}] and "helps us a lot" in dispatcher.messages[0]["text"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "rating_requested", "value": False}]
     services.override(handoff=FakeService(fail=True))
     dispatcher = CollectingDispatcher()
-    await ActionRecordRating().run(dispatcher, make_tracker(text="5 stars", intent="rate_agent"), {})
+    await ActionRecordRating().run(dispatcher, rating_turn("5 stars", [ASKED, said("no thanks", "deny")]), {})
     assert dispatcher.messages[0]["text"].startswith("Thank you. Anything else")
+
+
+@pytest.mark.parametrize("requested, before", [
+    (False, []),  # no person was involved
+    (True, [ASKED, said("where is my order 10002", "track_order"), said("bob@example.com", "inform")]),  # moved on
+])
+async def test_a_date_is_not_a_rating_unless_one_was_asked_for(requested: bool, before: List[Dict[str, Any]]) -> None:
+    service = FakeService()
+    services.override(handoff=service)
+    dispatcher = CollectingDispatcher()
+    events = await ActionRecordRating().run(dispatcher, rating_turn("1 December 2026 at 10:30", before, requested), {})
+    assert service.contexts == []
+    assert "didn't understand" in dispatcher.messages[0]["text"] and "rate" not in dispatcher.messages[0]["text"]
+    assert events == ([{"event": "slot", "timestamp": None, "name": "rating_requested", "value": False}]
+                      if requested else [])  # the request has lapsed
 
 
 async def test_offer_answers_the_faq_first_then_asks() -> None:

@@ -77,6 +77,20 @@ def test_agent_accepts_chats_and_hands_back_to_the_bot(servers: Servers) -> None
     assert api(servers, "GET", path).json()["session"]["rating"] == 5
     reply = " ".join(m.get("text", "") for m in servers.say(sender, "how long does shipping take?"))
     assert "working days" in reply  # the bot answers again
+    reply = " ".join(m.get("text", "") for m in servers.say(sender, '/rate_agent{"rating": "1"}'))
+    assert "Thank you" not in reply and "didn't understand" in reply  # rated already: not asked any more
+    assert api(servers, "GET", path).json()["session"]["rating"] == 5
+
+
+def test_what_looks_like_a_rating_is_not_one_when_nobody_asked(servers: Servers) -> None:
+    sender = f"norating-{uuid.uuid4().hex[:8]}"
+    servers.say(sender, "hello")
+    for text in ("1 December 2026 at 10:30", '/rate_agent{"rating": "4"}'):
+        reply = " ".join(m.get("text", "") for m in servers.say(sender, text))
+        assert "rate our team" not in reply and "Thank you" not in reply, (text, reply)
+    events = servers.tracker(sender)["events"]
+    assert not [e for e in events if e["event"] == "action" and e["name"] == "action_record_rating"]
+    assert not [e for e in events if e["event"] == "slot" and e["name"] == "rating_requested" and e["value"]]
 
 
 def test_errors_are_json_with_the_right_status(servers: Servers) -> None:
