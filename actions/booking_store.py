@@ -142,12 +142,10 @@ class BookingStore:
 
     def latest(self, customer: str) -> Optional[Booking]:
         """The customer's most recently made live booking ("same time next week" refers to it)."""
-        with self._connect() as conn:
-            row = conn.execute(
-                "SELECT reference, customer, kind, start_utc, status FROM bookings "
-                "WHERE customer = ? AND status = 'booked' ORDER BY created_utc DESC, rowid DESC LIMIT 1",
-                (customer,),
-            ).fetchone()
+        query = (_select().where(bookings.c.customer == customer, bookings.c.status == BOOKED)
+                 .order_by(bookings.c.created_utc.desc(), bookings.c.reference.desc()).limit(1))
+        with self._transaction() as conn:
+            row = conn.execute(query).first()
         return _booking(row) if row else None
 
     def taken(self, kind: str, start: datetime, end: datetime) -> List[datetime]:

@@ -56,3 +56,14 @@ def test_a_file_without_version_and_messages_is_rejected(tmp_path: Path) -> None
     path.write_text("items:\n- {text: hi, negative: false}\n")
     with pytest.raises(SentimentBenchError, match="expected 'version: 1'"):
         load_customer_service(path)
+
+
+def test_no_labelled_message_is_among_the_sentiment_heads_training_messages(messages: List[Labelled]) -> None:
+    import yaml
+
+    from tests.conftest import ROOT
+
+    raw = yaml.safe_load((ROOT / "handoff" / "data" / "customer_service_sentiment.yml").read_text())
+    taught = {normalise(text) for text in raw["negative"] + raw["neutral"]}
+    leaked = sorted({m.text for m in messages if normalise(m.text) in taught})
+    assert not leaked, f"labelled sentiment messages found in handoff/data/customer_service_sentiment.yml: {leaked}"
