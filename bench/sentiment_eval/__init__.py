@@ -1,6 +1,7 @@
 """The sentiment benchmark (bench/sentiment.py): plain VADER, the lexicon with
-customer-service cues, the learned head and their combination, on VADER's human-rated
-sets and on the labelled customer-service messages of bench/data/.
+customer-service cues, the polarity and frustration heads and their combination, on
+VADER's human-rated sets, on the labelled customer-service messages of bench/data/, and
+on the held-out customer requests.
 
 Errors: a malformed labelled file raises ``SentimentBenchError`` (a ``ValueError``)
 whose message names the item and what to fix.

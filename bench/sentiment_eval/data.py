@@ -1,10 +1,12 @@
 """The labelled messages: VADER's ground truth (read where it is kept, through
-handoff.sentiment_training) and the customer-service set of bench/data/."""
+handoff.sentiment_training), the customer-service set of bench/data/, and the held-out
+customer requests of bench/data/nlu_heldout.yml with their categories."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List
+import re
+from typing import Any, List, Sequence
 
 import yaml
 
@@ -16,6 +18,7 @@ CUSTOMER_SERVICE = ROOT / "bench" / "data" / "sentiment_customer_service.yml"
 VADER_DIR = next((parent / "shared" / "benchmarks" / "data" / "vader" for parent in ROOT.parents
                   if (parent / "shared" / "benchmarks" / "data" / "vader").is_dir()),
                  ROOT.parent / "shared" / "benchmarks" / "data" / "vader")
+NEAR = 0.6  # word overlap at which a labelled message counts as one the heads have seen
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,22 @@ def load_vader(folder: Path = VADER_DIR) -> List[Labelled]:
     from handoff.sentiment_training import read_vader
 
     return [Labelled(row.text, row.rating < 0, row.source) for row in read_vader(folder)]
+
+
+def load_heldout_requests() -> List[Labelled]:
+    """The held-out requests of bench/data/nlu_heldout.yml; ``source`` is their category
+    (covered, human, complaint, ...), ``negative`` whether it is a complaint."""
+    from bench.nlu_eval.dataset import load_items
+
+    return [Labelled(item.text, item.category == "complaint", item.category) for item in load_items()]
+
+
+def _words(text: str) -> frozenset:
+    return frozenset(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def close_to(texts: Sequence[str], trained: Sequence[str], overlap: float = NEAR) -> List[bool]:
+    """Whether each text is, or nearly is, one of the trained texts: at least ``overlap``
+    of the words of both (Jaccard), so that a reworded copy counts as seen."""
+    known = [_words(t) for t in trained]
+    return [any(len(w & k) >= overlap * len(w | k) for k in known if w | k) for w in map(_words, texts)]
