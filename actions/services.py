@@ -45,7 +45,7 @@ def handoff_service() -> Optional[HandoffServiceClient]:
     """The handoff service at HANDOFF_URL, or None when none is configured."""
     if "handoff" not in _cache:
         url = os.environ.get("HANDOFF_URL", "").strip()
-        token = os.environ.get("HANDOFF_SERVICE_TOKEN") or os.environ.get("RASA_TOKEN", "")
+        token = os.environ.get("HANDOFF_SERVICE_TOKEN", "")  # its own secret, never Rasa's
         _cache["handoff"] = HandoffServiceClient(url, token) if url else None
     return _cache["handoff"]
 

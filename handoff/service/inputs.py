@@ -7,11 +7,13 @@ import math
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional
 
+from jsonschema import Draft202012Validator
 from sanic import Request
 
 from handoff.errors import BadRequest
+from handoff.service.schemas import MAX_TEXT, REQUESTS
 
-MAX_TEXT = 5000
+_VALIDATORS = {name: Draft202012Validator(schema) for name, schema in REQUESTS.items()}
 
 
 def _no_constants(name: str) -> Any:
@@ -33,6 +35,17 @@ def body(request: Request) -> Dict[str, Any]:
         raise BadRequest(f"the body is not valid JSON ({exc})") from exc
     if not isinstance(value, dict):
         raise BadRequest("the body must be a JSON object")
+    return value
+
+
+def valid(request: Request, schema: str) -> Dict[str, Any]:
+    """The body, read strictly and checked against its schema in handoff.service.schemas
+    (the same one /openapi.json publishes)."""
+    value = body(request)
+    error = next(iter(sorted(_VALIDATORS[schema].iter_errors(value), key=lambda e: list(e.path))), None)
+    if error is not None:
+        where = ".".join(str(part) for part in error.absolute_path) or "the body"
+        raise BadRequest(f"'{where}' is not acceptable: {error.message[:300]}; see /openapi.json")
     return value
 
 

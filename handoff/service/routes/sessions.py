@@ -68,7 +68,7 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/messages")
     async def send(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        text = inputs.text(inputs.body(request))
+        text = inputs.text(inputs.valid(request, "text"))
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
         auth.owned(session, agent)
@@ -78,14 +78,14 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/notes")
     async def note(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        message = await request.app.ctx.store.add_message(session_id, "note", inputs.text(inputs.body(request)),
+        message = await request.app.ctx.store.add_message(session_id, "note", inputs.text(inputs.valid(request, "text")),
                                                           agent.name)
         return response.json({"message": message.as_dict()}, status=201)
 
     @bp.post("/api/sessions/<session_id>/transfer")
     async def transfer(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        body = inputs.body(request)
+        body = inputs.valid(request, "transfer")
         store: SessionStore = request.app.ctx.store
         auth.owned(await store.get(session_id), agent)
         skill, target = body.get("skill"), body.get("agent")
@@ -102,7 +102,7 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/close")
     async def close(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        body = inputs.body(request)
+        body = inputs.valid(request, "close")
         back = body.get("return_to_bot")
         if not isinstance(back, bool):
             raise BadRequest("'return_to_bot' must be true (the bot takes over) or false (the chat ends)")
