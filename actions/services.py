@@ -11,6 +11,7 @@ from typing import Any, Dict, Optional
 from actions.booking_store import BookingStore
 from actions.demo_orders import demo_orders
 from actions.handoff_client import HandoffServiceClient
+from actions.lookup_guard import LookupGuard
 from actions.order_store import HttpOrderStore, OrderStore, SQLiteOrderStore
 from actions.settings import ShopSettings
 
@@ -35,6 +36,15 @@ def order_store() -> OrderStore:
     return _cache["orders"]
 
 
+def lookup_guard() -> LookupGuard:
+    """Failed order lookups, next to the order store (see actions.lookup_guard)."""
+    if "lookups" not in _cache:
+        shop = settings()
+        _cache["lookups"] = LookupGuard(shop.data_dir / "lookups.db", shop.lookup_max_failures,
+                                        window_seconds=shop.lookup_window_seconds)
+    return _cache["lookups"]
+
+
 def booking_store() -> BookingStore:
     if "bookings" not in _cache:
         _cache["bookings"] = BookingStore(settings().data_dir / "bookings.db")
@@ -56,7 +66,7 @@ def now() -> datetime:
 
 
 def override(**parts: Optional[Any]) -> None:
-    """Replace parts (settings=, orders=, bookings=, handoff=) or reset them all with no args."""
+    """Replace parts (settings=, orders=, bookings=, handoff=, lookups=) or reset them all with no args."""
     if not parts:
         _cache.clear()
     for name, value in parts.items():
