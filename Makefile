@@ -14,12 +14,13 @@ HANDOFF_AGENT_TOKEN ?= agent-dev-token
 # Development secrets, one per door (README "Security"): set your own in production.
 ACTIONS_TOKEN ?= actions-dev-token
 HANDOFF_SERVICE_TOKEN ?= service-dev-token
+RASA_JWT_SECRET ?= jwt-dev-secret
 CORS_ORIGINS ?= http://$(HOST):$(WEB_PORT) http://localhost:$(WEB_PORT)
 MODEL := models/assistant.tar.gz
 RASA_ARGS := --domain bot/domain --data data --config bot/config.yml
 
 export RASA_TOKEN HOST RASA_PORT ACTIONS_PORT WEB_PORT VENV HANDOFF_PORT HANDOFF_AGENT_TOKEN
-export ACTIONS_TOKEN HANDOFF_SERVICE_TOKEN CORS_ORIGINS
+export ACTIONS_TOKEN HANDOFF_SERVICE_TOKEN CORS_ORIGINS RASA_JWT_SECRET
 export HANDOFF_URL ?= http://$(HOST):$(HANDOFF_PORT)
 export SANIC_HOST := $(HOST)
 export RASA_TELEMETRY_ENABLED := false

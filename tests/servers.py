@@ -22,6 +22,7 @@ TOKEN = "test-token"
 AGENT_TOKEN = "test-agent-token"  # the handoff service's demo agent
 SERVICE_TOKEN = "test-service-token"  # action server -> handoff service
 ACTIONS_TOKEN = "test-actions-token"  # Rasa -> action server
+JWT_SECRET = "test-jwt-secret"  # handoff service -> Rasa's HTTP API (a JWT header, not ?token=)
 # Fewer epochs than bot/config.yml, same pipeline and policies.
 TEST_EPOCHS = {"DIETClassifier": 60, "ResponseSelector": 60, "TEDPolicy": 30}
 
@@ -151,7 +152,7 @@ class Servers:
             actions = start("actions", [sys.executable, "-m", "actions", "serve"], self.workdir,
                             {**env, "ACTIONS_PORT": str(actions_port)})
             self.processes.append(actions)
-        rasa = start(f"rasa-{rasa_port}", [sys.executable, "-m", "bot", "run", "--enable-api", "--auth-token", TOKEN, "--cors", *CORS_ORIGINS,
+        rasa = start(f"rasa-{rasa_port}", [sys.executable, "-m", "bot", "run", "--enable-api", "--auth-token", TOKEN, "--jwt-secret", JWT_SECRET, "--cors", *CORS_ORIGINS,
                               "-i", "127.0.0.1", "--port", str(rasa_port), "--model", str(self.model),
                               "--credentials", str(credentials), "--endpoints", str(endpoints)],
                      self.workdir, env)
@@ -167,7 +168,7 @@ class Servers:
         port = port or free_port()
         self.handoff_port, self.handoff_url = port, f"http://127.0.0.1:{port}"
         service_env = {**env, "HANDOFF_PORT": str(port), "HOST": "127.0.0.1", "RASA_URL": self.rasa_url,
-                       "RASA_TOKEN": TOKEN, "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
+                       "RASA_TOKEN": TOKEN, "RASA_JWT_SECRET": JWT_SECRET, "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
                        "HANDOFF_AGENT_IDLE": "86400", **self.env}
         service = start("handoff", [sys.executable, "-m", "handoff", "serve"], self.workdir, service_env)
         self.processes.append(service)

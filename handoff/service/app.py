@@ -36,7 +36,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.settings = settings
     app.ctx.throttle = Throttle(settings.throttle)
     app.ctx.store = store or SessionStore.from_url(settings.database_url)
-    app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token)
+    app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token, jwt_secret=settings.rasa_jwt_secret)
     app.ctx.connector = connector or ConsoleConnector()
     app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds,
                         app.ctx.store if app.ctx.store.shared else None)

@@ -41,6 +41,7 @@ class ServiceSettings:
     port: int
     rasa_url: str
     rasa_token: str
+    rasa_jwt_secret: str  # when set, calls to Rasa carry a JWT header instead of ?token=
     service_token: str  # what the action server and the event broker present
     agents: Tuple[Agent, ...]
     wait_per_session_seconds: int = 120  # rough wait a customer is told, per session ahead
@@ -71,6 +72,7 @@ class ServiceSettings:
             port=int(env.get("HANDOFF_PORT", "5006")),
             rasa_url=env.get("RASA_URL", f"http://{host}:{env.get('RASA_PORT', '5005')}"),
             rasa_token=env.get("RASA_TOKEN", ""),
+            rasa_jwt_secret=env.get("RASA_JWT_SECRET", ""),
             service_token=_service_token(env),
             agents=agents,
             escalate_after_seconds=float(env.get("HANDOFF_ESCALATE_AFTER", "300")),
