@@ -58,8 +58,13 @@ def text(data: Dict[str, Any], key: str = "text") -> str:
     return value.strip()
 
 
+def query(request: Request, name: str) -> Optional[str]:
+    """A query parameter as given (an empty value included), or None when it is absent."""
+    return request.get_args(keep_blank_values=True).get(name)
+
+
 def since(value: Optional[str]) -> Optional[datetime]:
-    if not value:
+    if value is None:
         return None
     try:  # Python 3.10's fromisoformat does not read the "Z" of JavaScript's toISOString()
         moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
@@ -71,7 +76,7 @@ def since(value: Optional[str]) -> Optional[datetime]:
 
 def whole(value: Optional[str], name: str, default: int = 0) -> int:
     """A query parameter that must be a whole number of at least 0 (and fit in 64 bits)."""
-    if value is None or value == "":
+    if value is None:
         return default
     if not value.isdigit() or int(value) > 2**63 - 1:
         raise BadRequest(f"'{name}' is '{value[:40]}'; it must be a whole number from 0 to {2**63 - 1}")
