@@ -264,3 +264,47 @@ def test_a_rating_is_given_once_and_repeating_it_opens_nothing(servers: Servers)
     assert [e["event"] for e in events].count("pause") == 1
     again = api(servers, "POST", "/api/ratings", {"conversation_id": customer, "rating": 1}, token=SERVICE_TOKEN)
     assert again.status_code == 409
+
+
+# ---- 9. the console in a browser ----------------------------------------------------------
+def test_the_console_hides_the_login_and_isolates_customer_text(servers: Servers) -> None:
+    import shutil
+
+    from tests.conftest import require
+    from tests.e2e.test_webchat_browser import CHROMIUM, FLAGS
+
+    require(shutil.which("chromium") is not None or Path(CHROMIUM).exists(),
+            "Debian's chromium is not installed (make test installs it with apt-get)")
+    from playwright.sync_api import expect, sync_playwright
+
+    customer = sender("bidi")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            errors: List[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{servers.handoff_url}/")
+            expect(page.locator("#desk")).to_be_hidden()  # nothing of the desk before login
+            page.fill("#token", AGENT_TOKEN)
+            page.click("#login button")
+            expect(page.locator("#who")).to_contain_text("demo")
+            expect(page.locator("#login")).to_be_hidden()  # the form with the token in it is gone
+            expect(page.locator("#desk")).to_be_visible()
+            expect(page.locator("#live")).to_have_text("live")  # the websocket, within the CSP
+
+            servers.say(customer, "I want to talk to a real person")
+            page.locator("#queue li", has_text=customer).click()
+            servers.say(customer, "y" * 3000)
+            servers.say(customer, "my file is \u202egnp.exe\u202c and a zero\u200bwidth space")
+            message = page.locator("#messages li.customer", has_text="U+202E")
+            expect(message).to_be_visible(timeout=10_000)
+            shown = message.locator("> bdi")
+            assert shown.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+            assert "U+200B" in shown.inner_text() and "\u202e" not in shown.inner_text()
+            expect(page.locator("#messages li.customer")).to_have_count(2, timeout=10_000)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # long text wraps
+            page.screenshot(path=str(servers.workdir / "console-security.png"), full_page=True)
+            assert not [e for e in errors if "Content Security Policy" in e], errors
+        finally:
+            browser.close()
