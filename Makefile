@@ -83,6 +83,7 @@ bench: install train
 	$(PY) bench/live_agent.py
 	$(PY) bench/handoff_fanout.py
 	$(PY) bench/clinc150.py
+	$(PY) bench/attack_latency.py
 
 clean:
 	rm -rf models .cache results var
