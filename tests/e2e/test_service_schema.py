@@ -62,7 +62,7 @@ def fuzz(url: str, workdir: Path, token: str, paths: str, session_id: str) -> su
         [schemathesis, "--config-file", str(config), "run", f"{url}/openapi.json", "--checks", "all",
          "--max-examples", EXAMPLES, "--seed", "7", "--generation-database", "none", "--request-timeout", "20",
          "-H", f"Authorization: Bearer {token}", "--include-path-regex", paths],
-        capture_output=True, text=True, timeout=600)
+        cwd=workdir, capture_output=True, text=True, timeout=600)  # its caches stay in the test folder
 
 
 def open_session(url: str, conversation: str) -> str:
