@@ -42,7 +42,7 @@ def base_env() -> Dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore",
                SANIC_HOST="127.0.0.1", PYTHONPATH=str(ROOT),
-               ACTIONS_TOKEN=ACTIONS_TOKEN)
+               ACTIONS_TOKEN=ACTIONS_TOKEN, CORS_ORIGINS=" ".join(CORS_ORIGINS))
     return env
 
 

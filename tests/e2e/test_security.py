@@ -233,6 +233,11 @@ def test_foreign_origins_are_refused(servers: Servers) -> None:
     demo = requests.options(f"{servers.rasa_url}/webhooks/rest/webhook", timeout=10,
                             headers={"Origin": "http://localhost:8080", **preflight})
     assert demo.headers.get("Access-Control-Allow-Origin") == "http://localhost:8080"
+    handshake = f"{servers.rasa_url}/socket.io/?EIO=4&transport=polling"  # the web widget's channel
+    assert requests.get(handshake, headers={"Origin": "http://evil.example"}, timeout=10).status_code == 400
+    allowed = requests.get(handshake, headers={"Origin": "http://localhost:8080"}, timeout=10)
+    assert allowed.status_code == 200
+    assert allowed.headers.get("Access-Control-Allow-Origin") == "http://localhost:8080"  # once (requests joins repeated headers)
 
 
 # ---- 9. the console's headers -------------------------------------------------------------
