@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from handoff.service.schemas import ERROR, MAX_ID, MAX_NAME, MESSAGE, REQUESTS, SESSION, STATUSES
+from handoff.service.schemas import ERROR, MAX_ID, MESSAGE, REQUESTS, SESSION, STATUSES
 
 ERRORS = {
     "400": "the body or a parameter is not acceptable (the error says which)",
