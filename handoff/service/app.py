@@ -13,6 +13,7 @@ from handoff.connectors.console import ConsoleConnector
 from handoff.service import guard
 from handoff.service.answers import register_error_answers, strict_json
 from handoff.service.desk import relay_customer_event
+from handoff.service.inputs import capped_event
 from handoff.service.duty import Duty
 from handoff.service.escalation import run_escalation
 from handoff.service.fanout import Fanout
@@ -65,7 +66,7 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
         if settings.rabbitmq_url:
             def consume() -> Any:
                 return consume_rasa_events(settings.rabbitmq_url, settings.rabbitmq_queue,
-                                           lambda event: relay_customer_event(app, event))
+                                           lambda event: relay_customer_event(app, capped_event(event)))
 
             if app.ctx.store.shared:  # several instances: one consumes at a time, in order; the others stand by
                 leadership = Leadership(app.ctx.store.engine, f"RabbitMQ queue {settings.rabbitmq_queue}",

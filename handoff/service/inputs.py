@@ -49,6 +49,14 @@ def valid(request: Request, schema: str) -> Dict[str, Any]:
     return value
 
 
+def capped_event(event: Dict[str, Any]) -> Dict[str, Any]:
+    """A Rasa event with its text cut to MAX_TEXT, whichever way it came (HTTP or RabbitMQ):
+    Rasa's channels cut customers' messages already; this holds for any other sender."""
+    if isinstance(event.get("text"), str) and len(event["text"]) > MAX_TEXT:
+        return {**event, "text": event["text"][:MAX_TEXT] + "…"}
+    return event
+
+
 def text(data: Dict[str, Any], key: str = "text") -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():

@@ -34,3 +34,11 @@ def test_metrics_survive_any_stored_context(context: object) -> None:
     session = Session("1", "c", "queued", "general", "normal", None, context, now, None, None, 0, None)  # type: ignore[arg-type]
     assert first_trigger(context) == "unknown"
     assert desk_metrics([session], now)["by_reason"] == {"unknown": 1}
+
+
+def test_relayed_customer_text_is_capped() -> None:
+    from handoff.service.inputs import MAX_TEXT, capped_event
+
+    event = {"event": "user", "text": "x" * (MAX_TEXT + 500)}
+    assert len(capped_event(event)["text"]) == MAX_TEXT + 1 and len(event["text"]) == MAX_TEXT + 500
+    assert capped_event({"event": "user", "text": "hi"}) == {"event": "user", "text": "hi"}

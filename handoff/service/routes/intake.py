@@ -10,7 +10,6 @@ from sanic.response import HTTPResponse
 from handoff.errors import ConnectorUnavailable, SessionNotFound
 from handoff.service import auth, inputs
 from handoff.service.desk import position, relay_customer_event
-from handoff.service.schemas import MAX_TEXT
 from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
 
 
@@ -49,10 +48,7 @@ def blueprint() -> Blueprint:
     async def rasa_event(request: Request) -> HTTPResponse:
         """From Rasa's event broker: a customer's message, relayed to the agent of an open session."""
         auth.service(request)
-        event = inputs.valid(request, "event")
-        if isinstance(event.get("text"), str) and len(event["text"]) > MAX_TEXT:  # Rasa's channels cut it already
-            event["text"] = event["text"][:MAX_TEXT] + "…"
-        message = await relay_customer_event(request.app, event)
+        message = await relay_customer_event(request.app, inputs.capped_event(inputs.valid(request, "event")))
         if message is None:
             return response.json({"relayed": False})
         return response.json({"relayed": True, "message": message.as_dict()}, status=201)
