@@ -11,10 +11,16 @@ WEB_PORT ?= 8080
 RASA_TOKEN ?= dev-token
 HANDOFF_PORT ?= 5006
 HANDOFF_AGENT_TOKEN ?= agent-dev-token
+# Development secrets, one per door (README "Security"): set your own in production.
+ACTIONS_TOKEN ?= actions-dev-token
+HANDOFF_SERVICE_TOKEN ?= service-dev-token
+RASA_JWT_SECRET ?= jwt-dev-secret
+CORS_ORIGINS ?= http://$(HOST):$(WEB_PORT) http://localhost:$(WEB_PORT)
 MODEL := models/assistant.tar.gz
 RASA_ARGS := --domain bot/domain --data data --config bot/config.yml
 
 export RASA_TOKEN HOST RASA_PORT ACTIONS_PORT WEB_PORT VENV HANDOFF_PORT HANDOFF_AGENT_TOKEN
+export ACTIONS_TOKEN HANDOFF_SERVICE_TOKEN CORS_ORIGINS RASA_JWT_SECRET
 # Where Rasa finds the action server and the handoff service (${ACTIONS_URL} and
 # ${HANDOFF_URL} in endpoints.yml); the action server reaches the service there too.
 # A server listening on every interface (0.0.0.0) is reached on 127.0.0.1 (bot/urls.py).
@@ -115,6 +121,7 @@ bench: install train
 	$(PY) bench/handoff_fanout.py
 	$(PY) bench/clinc150.py
 	$(PY) bench/timeparse.py
+	$(PY) bench/attack_latency.py
 
 clean:
 	rm -rf models .cache results var

@@ -39,9 +39,10 @@ class HandoffServiceClient:
                       bool(body.get("on_duty", True)), str(body.get("reason") or ""))
 
     async def rate(self, conversation_id: str, rating: int) -> bool:
-        """Record the customer's rating on the session a person handed back; False if there is none."""
+        """Record the customer's rating on the session a person handed back; False if there is none
+        or it was rated already (a rating is never overwritten)."""
         reply = await self._post("/api/ratings", {"conversation_id": conversation_id, "rating": rating}, retries=0)
-        if reply.status == 404:
+        if reply.status in (404, 409):
             return False
         if reply.status != 200:
             raise HandoffUnavailable(f"answered {reply.status}: {reply.text[:200]}")

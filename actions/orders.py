@@ -1,8 +1,10 @@
 """Order tracking: the order form's validation and the status lookup.
 
 Nothing about an order is said until the email on it matches; a wrong email and an
-unknown number get the same answer, and after MAX_ATTEMPTS failures no more lookups
-are made in that conversation.
+unknown number get the same answer. After MAX_ATTEMPTS failures no more lookups are
+made in that conversation, and a few failures for one order number or one email stop
+lookups of it from any conversation for a while (actions.lookup_guard): neither
+``/restart`` nor a new chat gives an attacker new tries.
 """
 from __future__ import annotations
 
@@ -75,17 +77,23 @@ class ActionCheckOrder(Action):
         return "action_check_order"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        failed = attempts(tracker)
         reset = [SlotSet("order_number", None), SlotSet("order_email", None)]
-        if failed >= MAX_ATTEMPTS:
-            dispatcher.utter_message(text=locked_text())
-            return reset
+        guard = services.lookup_guard()
         number, email = tracker.get_slot("order_number"), tracker.get_slot("order_email")
-        if not number or not email:
-            dispatcher.utter_message(text="I need both the order number and the email on the order to look it up.")
-            return reset
-        try:
+        try:  # the slot counts this chat; the guard also what came before a /restart
+            failed = max(attempts(tracker), await guard.conversation_failures(tracker.sender_id))
+            if failed >= MAX_ATTEMPTS:
+                dispatcher.utter_message(text=locked_text())
+                return reset
+            if not number or not email:
+                dispatcher.utter_message(text="I need both the order number and the email on the order to look it up.")
+                return reset
+            if await guard.blocked(tracker.sender_id, str(number), str(email)):
+                dispatcher.utter_message(text=paused_text())
+                return reset
             order = await services.order_store().find(number)
+            if order is None or not _same_email(order.email, email):
+                await guard.failed(tracker.sender_id, str(number), str(email))
         except StoreUnavailable as exc:
             logger.error("order lookup failed: %s", exc)
             dispatcher.utter_message(
@@ -108,6 +116,14 @@ class ActionCheckOrder(Action):
                 f"and try again ({left} {'try' if left == 1 else 'tries'} left)."
             )
         return [SlotSet("order_failed_attempts", float(failed))]
+
+
+def paused_text() -> str:
+    """Too many failed lookups of this order or with this email, from any chat."""
+    return (
+        "For your security I can't look up that order right now: there have been too many unsuccessful tries. "
+        "Please try again later, check your confirmation email, or contact help@shop.example."
+    )
 
 
 def locked_text() -> str:

@@ -11,6 +11,7 @@ from typing import Any, Dict, Optional
 from actions.booking_store import BookingStore
 from actions.demo_orders import demo_orders
 from actions.handoff_client import HandoffServiceClient
+from actions.lookup_guard import LookupGuard
 from actions.order_store import HttpOrderStore, OrderStore, SQLiteOrderStore
 from actions.settings import ShopSettings
 
@@ -35,6 +36,15 @@ def order_store() -> OrderStore:
     return _cache["orders"]
 
 
+def lookup_guard() -> LookupGuard:
+    """Failed order lookups, next to the order store (see actions.lookup_guard)."""
+    if "lookups" not in _cache:
+        shop = settings()
+        _cache["lookups"] = LookupGuard(shop.data_dir / "lookups.db", shop.lookup_max_failures,
+                                        window_seconds=shop.lookup_window_seconds)
+    return _cache["lookups"]
+
+
 def booking_store() -> BookingStore:
     if "bookings" not in _cache:
         shop = settings()
@@ -47,7 +57,7 @@ def handoff_service() -> Optional[HandoffServiceClient]:
     """The handoff service at HANDOFF_URL, or None when none is configured."""
     if "handoff" not in _cache:
         url = os.environ.get("HANDOFF_URL", "").strip()
-        token = os.environ.get("HANDOFF_SERVICE_TOKEN") or os.environ.get("RASA_TOKEN", "")
+        token = os.environ.get("HANDOFF_SERVICE_TOKEN", "")  # its own secret, never Rasa's
         _cache["handoff"] = HandoffServiceClient(url, token) if url else None
     return _cache["handoff"]
 
@@ -58,7 +68,7 @@ def now() -> datetime:
 
 
 def override(**parts: Optional[Any]) -> None:
-    """Replace parts (settings=, orders=, bookings=, handoff=) or reset them all with no args."""
+    """Replace parts (settings=, orders=, bookings=, handoff=, lookups=) or reset them all with no args."""
     if not parts:
         _cache.clear()
     for name, value in parts.items():

@@ -40,6 +40,8 @@ class ShopSettings:
     data_dir: Path = Path("var")
     order_service_url: Optional[str] = None
     booking_db_url: Optional[str] = None  # SQLAlchemy URL; None: data_dir / bookings.db
+    lookup_max_failures: int = 5        # failed lookups per order number and per email...
+    lookup_window_seconds: int = 3600   # ...within this time, across every conversation
 
     @classmethod
     def load(cls, env: Mapping[str, str] = os.environ) -> ShopSettings:
@@ -70,6 +72,8 @@ class ShopSettings:
             data_dir=Path(env.get("SHOP_DATA_DIR", "var")),
             order_service_url=env.get("ORDER_SERVICE_URL") or None,
             booking_db_url=env.get("BOOKING_DB_URL", "").strip() or None,
+            lookup_max_failures=_positive_env(env, "ORDER_LOOKUP_MAX_FAILURES", 5),
+            lookup_window_seconds=_positive_env(env, "ORDER_LOOKUP_WINDOW", 3600),
         )
 
     @property
@@ -79,6 +83,13 @@ class ShopSettings:
 
     def kind(self, name: str) -> AppointmentKind:
         return next(k for k in self.kinds if k.name == name)
+
+
+def _positive_env(env: Mapping[str, str], key: str, default: int) -> int:
+    value = env.get(key, str(default))
+    if not value.isdigit() or int(value) <= 0:
+        raise SettingsError("environment", key, f"is {value!r}; it must be a whole number above 0")
+    return int(value)
 
 
 def _clock(value: Any, source: str, key: str) -> time:

@@ -15,8 +15,9 @@ SANIC_DEFAULTS = {"SANIC_REQUEST_MAX_SIZE": "2000000", "SANIC_FALLBACK_ERROR_FOR
 
 
 def main() -> None:
-    from bot import compat, urls
+    from bot import compat, log_scrub, urls
 
+    log_scrub.install()  # Rasa's token travels in query strings: never into the log
     for key, value in SANIC_DEFAULTS.items():
         os.environ.setdefault(key, value)
     urls.apply_defaults(os.environ)  # ${ACTIONS_URL} and ${HANDOFF_URL} in endpoints.yml

@@ -5,7 +5,7 @@ embedded default (endpoints.yml); scaled out, Rasa's own Pika broker takes its p
     event_broker:
       type: handoff.broker.HandoffEventBroker
       url: http://127.0.0.1:5006        # the handoff service
-      # the token is HANDOFF_SERVICE_TOKEN (or RASA_TOKEN) from the environment
+      # the token is HANDOFF_SERVICE_TOKEN from the environment
 
 Events are sent one at a time from a queue, in the order Rasa published them, with
 retries and backoff; an event that still cannot be delivered is logged as an error."""
@@ -39,7 +39,7 @@ class HandoffEventBroker(EventBroker):
         if not broker_config.url:
             raise ValueError("event_broker of type handoff.broker.HandoffEventBroker needs the 'url' of the "
                              "handoff service in endpoints.yml")
-        token = os.environ.get("HANDOFF_SERVICE_TOKEN") or os.environ.get("RASA_TOKEN", "")
+        token = os.environ.get("HANDOFF_SERVICE_TOKEN", "")  # its own secret, never Rasa's
         return cls(broker_config.url, token)
 
     def publish(self, event: Dict[Text, Any]) -> None:

@@ -215,10 +215,10 @@ def _loop(r: _Reader, raw: Any) -> LoopConfig:
                       r.count(raw, "same_intent_within", key, 6, 2), r.count(raw, "same_response_count", key, 3, 2),
                       r.count(raw, "same_slot_asked", key, 3, 2), r.count(raw, "turn_budget", key, 15, 2),
                       r.names(raw, "fallback_intents", key, ("nlu_fallback",)),
-                      r.names(raw, "routine_intents", key, ("greet", "goodbye", "thank", "affirm", "deny")),
+                      r.names(raw, "routine_intents", key, ("greet", "goodbye", "thank", "affirm", "deny", "rate_agent")),
                       r.names(raw, "task_actions", key, ("utter_faq", "action_check_order",
                                                          "action_confirm_appointment", "action_list_appointments")),
-                      r.names(raw, "closing_intents", key, ("stop", "goodbye", "thank")),
+                      r.names(raw, "closing_intents", key, ("stop", "goodbye", "thank", "rate_agent")),
                       r.count(raw, "not_understood_in_a_row", key, 3, 2),
                       r.names(raw, "out_of_scope_intents", key, ("out_of_scope",)))
 

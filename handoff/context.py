@@ -19,6 +19,8 @@ ENTITY_OF = {"customer_email": "__verified_only__"}  # an email typed is not a v
 ROUTINE_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "inform", "stop", "nlu_fallback", "bot_challenge",
                    "request_human"}
 INTERNAL_ACTIONS = {"action_listen", "action_session_start", "action_handoff", "action_offer_human"}
+MAX_LINES = 300        # the latest lines of a long conversation; the rest stays in Rasa's tracker
+MAX_LINE_TEXT = 5000   # one message, as Rasa's channels cut it
 CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 
 
@@ -85,7 +87,7 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> List[Line]:
         elif kind == "user" and (event.get("text") or "").strip():
             parse = event.get("parse_data") or {}
             lines.append(Line(
-                at=_iso(event.get("timestamp")), speaker="customer", text=redact(event["text"]),
+                at=_iso(event.get("timestamp")), speaker="customer", text=redact(event["text"])[:MAX_LINE_TEXT],
                 intent=full_intent(parse), confidence=(parse.get("intent") or {}).get("confidence"),
                 entities=[{"entity": e.get("entity"), "value": redact(str(e.get("value")))}
                           for e in parse.get("entities") or []],
@@ -94,7 +96,7 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> List[Line]:
         elif kind == "bot" and (event.get("text") or "").strip():
             agent = (event.get("metadata") or {}).get("agent")
             lines.append(Line(at=_iso(event.get("timestamp")), speaker="agent" if agent else "bot",
-                              text=redact(event["text"])))
+                              text=redact(event["text"])[:MAX_LINE_TEXT]))
     return lines
 
 
@@ -148,11 +150,11 @@ def build_context(conversation_id: str, events: Sequence[Mapping[str, Any]], slo
         reasons=reasons,
         skill=str(top.get("skill", "general")),
         priority=str(top.get("priority", "normal")),
-        summary=summarize(lines, actions, slots, reasons),
-        transcript=lines,
+        summary=summarize(lines, actions, slots, reasons)[:2000],
+        transcript=lines[-MAX_LINES:],
         slots=kept,
         intents=[{"turn": i, "intent": line.intent, "confidence": line.confidence}
-                 for i, line in enumerate(customer, start=1)],
-        sentiment=[line.sentiment for line in customer],
+                 for i, line in enumerate(customer, start=1)][-MAX_LINES:],
+        sentiment=[line.sentiment for line in customer][-MAX_LINES:],
         created_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
     )

@@ -8,7 +8,8 @@ HandoffError
 ├── RequestError     a request to the handoff service is not acceptable
 │   ├── BadRequest        malformed body or parameter (400)
 │   ├── Unauthorized      no or unknown token (401)
-│   └── Forbidden         the agent may not do this (403)
+│   ├── Forbidden         the agent may not do this (403)
+│   └── NotFound          something the request names does not exist (404)
 ├── RasaUnavailable  the Rasa server could not be reached or refused a call
 └── ConnectorUnavailable  a live-agent connector (webhook, Chatwoot) failed
 """
@@ -57,6 +58,10 @@ class Unauthorized(RequestError):
 
 class Forbidden(RequestError):
     status = 403
+
+
+class NotFound(RequestError):
+    status = 404
 
 
 class RasaUnavailable(HandoffError):

@@ -10,6 +10,7 @@ of trackers as ``GET /conversations/{id}/tracker`` returns them (``sender_id`` a
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -99,6 +100,8 @@ async def load_tracker_store(endpoints: Path, since: Optional[datetime] = None) 
     from rasa.core.tracker_store import TrackerStore
     from rasa.utils.endpoints import read_endpoint_config
 
+    # Rasa expands every ${VAR} of the file; the action server's secret is not needed to read conversations.
+    os.environ.setdefault("ACTIONS_TOKEN", "")
     config = read_endpoint_config(str(endpoints), "tracker_store")
     if config is None:
         raise HandoffError(f"{endpoints}: has no tracker_store section; give one, or use --file")

@@ -21,6 +21,8 @@ CACHE = ROOT / ".cache" / "test"
 TOKEN = "test-token"
 AGENT_TOKEN = "test-agent-token"  # the handoff service's demo agent
 SERVICE_TOKEN = "test-service-token"  # action server -> handoff service
+ACTIONS_TOKEN = "test-actions-token"  # Rasa -> action server
+JWT_SECRET = "test-jwt-secret"  # handoff service -> Rasa's HTTP API (a JWT header, not ?token=)
 # Fewer epochs than bot/config.yml, same pipeline and policies.
 TEST_EPOCHS = {"DIETClassifier": 60, "ResponseSelector": 60, "TEDPolicy": 30}
 
@@ -31,10 +33,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The demo page's origin in tests: the only one Rasa's CORS allows besides make run's.
+DEMO_PAGE_PORT = free_port()
+CORS_ORIGINS = [f"http://127.0.0.1:{DEMO_PAGE_PORT}", "http://127.0.0.1:8080", "http://localhost:8080"]
+
+
 def base_env() -> Dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore",
-               SANIC_HOST="127.0.0.1", PYTHONPATH=str(ROOT))
+               SANIC_HOST="127.0.0.1", PYTHONPATH=str(ROOT),
+               ACTIONS_TOKEN=ACTIONS_TOKEN, CORS_ORIGINS=" ".join(CORS_ORIGINS))
     return env
 
 
@@ -133,17 +141,18 @@ class Servers:
         credentials.write_text(yaml.safe_dump({**channels, **self.credentials}))
         endpoints = self.workdir / f"endpoints-{rasa_port}.yml"
         endpoints.write_text(yaml.safe_dump({
-            "action_endpoint": {"url": f"{self.actions_url}/webhook"},
+            "action_endpoint": {"url": f"{self.actions_url}/webhook",
+                                "headers": {"Authorization": "Bearer ${ACTIONS_TOKEN}"}},
             "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "tracker.db")},
             **({"event_broker": {"type": "handoff.broker.HandoffEventBroker", "url": self.handoff_url}}
                if self.handoff_url else {}),
             **self.endpoints,
         }))
         if start_actions:
-            actions = start("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                                        "-p", str(actions_port)], self.workdir, env)
+            actions = start("actions", [sys.executable, "-m", "actions", "serve"], self.workdir,
+                            {**env, "ACTIONS_PORT": str(actions_port)})
             self.processes.append(actions)
-        rasa = start(f"rasa-{rasa_port}", [sys.executable, "-m", "bot", "run", "--enable-api", "--auth-token", TOKEN, "--cors", "*",
+        rasa = start(f"rasa-{rasa_port}", [sys.executable, "-m", "bot", "run", "--enable-api", "--auth-token", TOKEN, "--jwt-secret", JWT_SECRET, "--cors", *CORS_ORIGINS,
                               "-i", "127.0.0.1", "--port", str(rasa_port), "--model", str(self.model),
                               "--credentials", str(credentials), "--endpoints", str(endpoints)],
                      self.workdir, env)
@@ -159,7 +168,7 @@ class Servers:
         port = port or free_port()
         self.handoff_port, self.handoff_url = port, f"http://127.0.0.1:{port}"
         service_env = {**env, "HANDOFF_PORT": str(port), "HOST": "127.0.0.1", "RASA_URL": self.rasa_url,
-                       "RASA_TOKEN": TOKEN, "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
+                       "RASA_TOKEN": TOKEN, "RASA_JWT_SECRET": JWT_SECRET, "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
                        "HANDOFF_AGENT_IDLE": "86400", **self.env}
         service = start("handoff", [sys.executable, "-m", "handoff", "serve"], self.workdir, service_env)
         self.processes.append(service)

@@ -44,7 +44,8 @@ def register_error_answers(app: Sanic) -> None:
     async def sanic_error(request: Request, exc: SanicException) -> HTTPResponse:
         status = getattr(exc, "status_code", 500) or 500
         text = GENERIC.get(status) or (str(exc) if status < 500 else "the service failed; try again")
-        return response.json({"error": text}, status=status, dumps=strict_json)
+        headers = {k: v for k, v in (getattr(exc, "headers", None) or {}).items() if k == "Allow"}  # 405's
+        return response.json({"error": text}, status=status, headers=headers, dumps=strict_json)
 
     @app.exception(Exception)
     async def unexpected(request: Request, exc: Exception) -> HTTPResponse:

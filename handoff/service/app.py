@@ -10,8 +10,10 @@ from sanic import Sanic
 
 from handoff.connectors.base import LiveAgentConnector
 from handoff.connectors.console import ConsoleConnector
+from handoff.service import guard
 from handoff.service.answers import register_error_answers, strict_json
 from handoff.service.desk import relay_customer_event
+from handoff.service.inputs import capped_event
 from handoff.service.duty import Duty
 from handoff.service.escalation import run_escalation
 from handoff.service.fanout import Fanout
@@ -23,15 +25,19 @@ from handoff.service.rasa_client import RasaClient
 from handoff.service.routes import connectors, console, intake, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
+from handoff.service.throttle import Throttle
 
 
 def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
                rasa: Optional[RasaClient] = None, connector: Optional[LiveAgentConnector] = None,
                name: str = "handoff") -> Sanic:
     app = Sanic(name, dumps=strict_json)
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.WEBSOCKET_MAX_SIZE = 64 * 1024  # agents only send their token and pings
     app.ctx.settings = settings
+    app.ctx.throttle = Throttle(settings.throttle)
     app.ctx.store = store or SessionStore.from_url(settings.database_url)
-    app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token)
+    app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token, jwt_secret=settings.rasa_jwt_secret)
     app.ctx.connector = connector or ConsoleConnector()
     app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds,
                         app.ctx.store if app.ctx.store.shared else None)
@@ -43,6 +49,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
         app.ctx.store.subscribe(app.ctx.fanout.announce)
     _background(app, settings)
     register_error_answers(app)
+    guard.install(app)
     for module in (console, intake, sessions, connectors):
         app.blueprint(module.blueprint())
     return app
@@ -59,7 +66,7 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
         if settings.rabbitmq_url:
             def consume() -> Any:
                 return consume_rasa_events(settings.rabbitmq_url, settings.rabbitmq_queue,
-                                           lambda event: relay_customer_event(app, event))
+                                           lambda event: relay_customer_event(app, capped_event(event)))
 
             if app.ctx.store.shared:  # several instances: one consumes at a time, in order; the others stand by
                 leadership = Leadership(app.ctx.store.engine, f"RabbitMQ queue {settings.rabbitmq_queue}",

@@ -7,11 +7,13 @@ import math
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional
 
+from jsonschema import Draft202012Validator
 from sanic import Request
 
 from handoff.errors import BadRequest
+from handoff.service.schemas import MAX_TEXT, REQUESTS
 
-MAX_TEXT = 5000
+_VALIDATORS = {name: Draft202012Validator(schema) for name, schema in REQUESTS.items()}
 
 
 def _no_constants(name: str) -> Any:
@@ -36,6 +38,25 @@ def body(request: Request) -> Dict[str, Any]:
     return value
 
 
+def valid(request: Request, schema: str) -> Dict[str, Any]:
+    """The body, read strictly and checked against its schema in handoff.service.schemas
+    (the same one /openapi.json publishes)."""
+    value = body(request)
+    error = next(iter(sorted(_VALIDATORS[schema].iter_errors(value), key=lambda e: list(e.path))), None)
+    if error is not None:
+        where = ".".join(str(part) for part in error.absolute_path) or "the body"
+        raise BadRequest(f"'{where}' is not acceptable: {error.message[:300]}; see /openapi.json")
+    return value
+
+
+def capped_event(event: Dict[str, Any]) -> Dict[str, Any]:
+    """A Rasa event with its text cut to MAX_TEXT, whichever way it came (HTTP or RabbitMQ):
+    Rasa's channels cut customers' messages already; this holds for any other sender."""
+    if isinstance(event.get("text"), str) and len(event["text"]) > MAX_TEXT:
+        return {**event, "text": event["text"][:MAX_TEXT] + "…"}
+    return event
+
+
 def text(data: Dict[str, Any], key: str = "text") -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -45,8 +66,13 @@ def text(data: Dict[str, Any], key: str = "text") -> str:
     return value.strip()
 
 
+def query(request: Request, name: str) -> Optional[str]:
+    """A query parameter as given (an empty value included), or None when it is absent."""
+    return request.get_args(keep_blank_values=True).get(name)
+
+
 def since(value: Optional[str]) -> Optional[datetime]:
-    if not value:
+    if value is None:
         return None
     try:  # Python 3.10's fromisoformat does not read the "Z" of JavaScript's toISOString()
         moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
@@ -58,7 +84,7 @@ def since(value: Optional[str]) -> Optional[datetime]:
 
 def whole(value: Optional[str], name: str, default: int = 0) -> int:
     """A query parameter that must be a whole number of at least 0 (and fit in 64 bits)."""
-    if value is None or value == "":
+    if value is None:
         return default
     if not value.isdigit() or int(value) > 2**63 - 1:
         raise BadRequest(f"'{name}' is '{value[:40]}'; it must be a whole number from 0 to {2**63 - 1}")

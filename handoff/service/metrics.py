@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from handoff.service.store import ABANDONED, CLOSED, QUEUED, RETURNED, Session
 
@@ -21,15 +21,20 @@ def _share(part: int, whole: int) -> Optional[float]:
     return round(part / whole, 3) if whole else None
 
 
+def first_trigger(context: Any) -> str:
+    """The trigger of a session's first reason; "unknown" for anything odd a store may hold."""
+    reasons = context.get("reasons") if isinstance(context, dict) else None
+    first = reasons[0] if isinstance(reasons, list) and reasons else None
+    trigger = first.get("trigger") if isinstance(first, dict) else None
+    return trigger if isinstance(trigger, str) and trigger else "unknown"
+
+
 def desk_metrics(sessions: Sequence[Session], now: datetime) -> Dict[str, Any]:
     closed = [s for s in sessions if s.status in CLOSED]
     waits = [(s.assigned_at - s.created_at).total_seconds() for s in sessions if s.assigned_at]
     waiting = [(now - s.created_at).total_seconds() for s in sessions if s.customer_waiting]
     ratings = [s.rating for s in sessions if s.rating is not None]
-    reasons: List[str] = []
-    for session in sessions:
-        first = next(iter(session.context.get("reasons") or []), {})
-        reasons.append(str(first.get("trigger") or "unknown"))
+    reasons = [first_trigger(s.context) for s in sessions]
     return {
         "sessions": len(sessions),
         "by_status": dict(Counter(s.status for s in sessions)),

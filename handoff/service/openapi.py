@@ -1,57 +1,124 @@
-"""The agent API as OpenAPI 3.0, served at /openapi.json."""
+"""The service's API as OpenAPI 3.1, served at /openapi.json: every route, its
+parameters, request body and answers, built from the schemas that validate the
+requests (handoff.service.schemas)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
-ERROR = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}
+from handoff.service.schemas import ERROR, MAX_ID, MESSAGE, REQUESTS, SESSION, STATUSES
+
+ERRORS = {
+    "400": "the body or a parameter is not acceptable (the error says which)",
+    "401": "no token or an unknown one",
+    "403": "the agent may not do this",
+    "404": "no such session",
+    "409": "the session is not in a state that allows it",
+    "413": "the body is larger than HANDOFF_MAX_BODY_BYTES",
+    "429": "too many requests or failed logins: wait Retry-After seconds",
+    "502": "Rasa or the connector could not be reached",
+}
+STATUS_LIST = f"({'|'.join(STATUSES)})"
+SESSION_ID = {"name": "session_id", "in": "path", "required": True,
+              "schema": {"type": "string", "minLength": 1, "maxLength": MAX_ID}}
+ONE_SESSION = {"type": "object", "properties": {"session": SESSION}, "required": ["session"]}
+ONE_MESSAGE = {"type": "object", "properties": {"message": MESSAGE}, "required": ["message"]}
+COUNT = {"type": ["number", "null"]}
+METRICS = {"type": "object", "required": ["since", "sessions", "by_status", "by_reason", "rating"], "properties": {
+    "since": {"type": ["string", "null"]}, "sessions": {"type": "integer"},
+    "by_status": {"type": "object"}, "by_reason": {"type": "object"}, "by_skill": {"type": "object"},
+    "left_as_message": {"type": "integer"}, "escalated": {"type": "integer"},
+    "time_to_agent_seconds": {"type": "object", "properties": {"accepted": {"type": "integer"}, "p50": COUNT,
+                                                               "p90": COUNT}},
+    "waiting_now": {"type": "object", "properties": {"customers": {"type": "integer"}, "longest_seconds": COUNT}},
+    "returned_to_bot_share": COUNT, "abandoned_share": COUNT, "queued_now": {"type": "integer"},
+    "rating": {"type": "object", "properties": {"count": {"type": "integer"}, "average": COUNT,
+                                                "by_value": {"type": "object"}}}}}
 
 
-def _op(summary: str, body: Optional[Dict[str, Any]] = None, ok: str = "200", errors: str = "401 404",
-        required: bool = True) -> Dict[str, Any]:
-    operation: Dict[str, Any] = {"summary": summary, "responses": {ok: {"description": "ok"}}}
-    operation["responses"].update({code: ERROR for code in errors.split()})
+def _json(schema: Dict[str, Any], description: str = "ok") -> Dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary: str, ok: Dict[str, Dict[str, Any]], errors: str, body: Optional[str] = None,
+        parameters: Optional[List[Dict[str, Any]]] = None, security: str = "agent") -> Dict[str, Any]:
+    codes = errors.split() + ["401", "429"] + (["413"] if body else [])
+    responses: Dict[str, Any] = {code: _json(schema) for code, schema in ok.items()}
+    for code in sorted(set(codes)):
+        responses[code] = _json({"$ref": "#/components/schemas/Error"}, ERRORS[code])
+    responses["429"]["headers"] = {"Retry-After": {"required": True, "schema": {"type": "string",
+                                                                                "pattern": "^[0-9]+$"}}}
+    operation: Dict[str, Any] = {"summary": summary, "security": [{security: []}], "responses": responses}
     if body is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "properties": body, "required": list(body) if required else []}}}}
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": REQUESTS[body]}}}
+    if parameters:
+        operation["parameters"] = parameters
     return operation
+
+
+def _query(name: str, schema: Dict[str, Any], description: str) -> Dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
 def spec() -> Dict[str, Any]:
     with_id = {"parameters": [SESSION_ID]}
+    opened = {"type": "object", "required": ["session", "position", "estimated_wait_seconds", "on_duty"],
+              "properties": {"session": SESSION, "position": {"type": "integer"},
+                             "estimated_wait_seconds": {"type": "integer"}, "on_duty": {"type": "boolean"},
+                             "reason": {"type": ["string", "null"]}}}
+    me = {"type": "object", "required": ["name", "skills", "capacity", "supervisor"], "properties": {
+        "name": {"type": "string"}, "skills": {"type": "array", "items": {"type": "string"}},
+        "capacity": {"type": "integer"}, "supervisor": {"type": "boolean"}}}
     return {
-        "openapi": "3.0.3",
-        "info": {"title": "Handoff service: agent API", "version": "1"},
+        "openapi": "3.1.0",
+        "info": {"title": "Handoff service", "version": "1",
+                 "description": "Agents use their own token; the action server and Rasa's event broker use "
+                                "HANDOFF_SERVICE_TOKEN. Both as 'Authorization: Bearer <token>'."},
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "string"}}}},
+            "securitySchemes": {"agent": {"type": "http", "scheme": "bearer"},
+                                "service": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR},
         },
-        "security": [{"bearer": []}],
         "paths": {
-            "/api/handoffs": {"post": _op("Open a session for a transferred conversation (action server)",
-                                          {"context": {"type": "object"}}, "201", "400 401")},
-            "/api/me": {"get": _op("The agent the token belongs to", errors="401")},
-            "/api/metrics": {"get": {**_op("The desk in figures: reasons, time to agent, endings, ratings",
-                                           errors="400 401"),
-                                     "parameters": [{"name": "since", "in": "query", "schema": {"type": "string"},
-                                                     "description": "ISO date or time (default: every session)"}]}},
-            "/api/sessions": {"get": {**_op("Sessions, most urgent then longest waiting", errors="400 401"),
-                                      "parameters": [
-                                          {"name": "status", "in": "query", "schema": {"type": "string"},
-                                           "description": "comma-separated: queued, assigned, active, resolved, "
-                                                          "returned, abandoned (default: the open ones)"},
-                                          {"name": "skill", "in": "query", "schema": {"type": "string"}}]}},
-            "/api/sessions/{session_id}": {**with_id, "get": _op("The session, its context and messages")},
-            "/api/sessions/{session_id}/accept": {**with_id, "post": _op("Take the session", errors="401 403 404 409")},
+            "/api/handoffs": {"post": _op(
+                "Open a session for a transferred conversation (action server)", {"201": opened}, "400 502",
+                body="handoff", security="service")},
+            "/api/events": {"post": _op(
+                "A Rasa event; a customer's message during a handoff reaches the agent (event broker)",
+                {"200": {"type": "object", "properties": {"relayed": {"const": False}}, "required": ["relayed"]},
+                 "201": {"type": "object", "properties": {"relayed": {"const": True}, "message": MESSAGE},
+                         "required": ["relayed", "message"]}}, "400", body="event", security="service")},
+            "/api/ratings": {"post": _op(
+                "The customer's 1-5 rating of a handed-back session, once (action server)", {"200": ONE_SESSION},
+                "400 404 409", body="rating", security="service")},
+            "/api/me": {"get": _op("The agent the token belongs to", {"200": me}, "")},
+            "/api/metrics": {"get": _op(
+                "The desk in figures: reasons, time to agent, endings, ratings", {"200": METRICS}, "400",
+                parameters=[_query("since", {"type": "string", "format": "date-time"},
+                                   "ISO date or time (default: every session)")])},
+            "/api/sessions": {"get": _op(
+                "Sessions, most urgent then longest waiting",
+                {"200": {"type": "object", "properties": {"sessions": {"type": "array", "items": SESSION}},
+                         "required": ["sessions"]}}, "400",
+                parameters=[_query("status", {"type": "string", "pattern": f"^{STATUS_LIST}(,{STATUS_LIST})*$"},
+                                   "comma-separated statuses (default: the open ones)"),
+                            _query("skill", {"type": "string"}, "only this queue")])},
+            "/api/sessions/{session_id}": {**with_id, "get": _op(
+                "The session, its context and its messages",
+                {"200": {"type": "object", "properties": {"session": SESSION, "messages": {
+                    "type": "array", "items": MESSAGE}}, "required": ["session", "messages"]}}, "400 404",
+                parameters=[_query("after", {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+                                   "only messages after this seq")])},
+            "/api/sessions/{session_id}/accept": {**with_id, "post": _op(
+                "Take the session", {"200": ONE_SESSION}, "403 404 409")},
             "/api/sessions/{session_id}/messages": {**with_id, "post": _op(
-                "Write to the customer", {"text": {"type": "string"}}, "201", "400 401 403 404 409 502")},
+                "Write to the customer", {"201": ONE_MESSAGE}, "400 403 404 409 502", body="text")},
             "/api/sessions/{session_id}/notes": {**with_id, "post": _op(
-                "An internal note, never shown to the customer", {"text": {"type": "string"}}, "201", "400 401 404")},
+                "An internal note, never shown to the customer", {"201": ONE_MESSAGE}, "400 404", body="text")},
             "/api/sessions/{session_id}/transfer": {**with_id, "post": _op(
-                "Back to the queue for another skill or agent",
-                {"skill": {"type": "string"}, "agent": {"type": "string"}}, errors="400 401 403 404 409", required=False)},
+                "Back to the queue for another skill or agent", {"200": ONE_SESSION}, "400 403 404 409",
+                body="transfer")},
             "/api/sessions/{session_id}/close": {**with_id, "post": _op(
-                "End the chat; return_to_bot hands the customer back to the bot",
-                {"return_to_bot": {"type": "boolean"}}, errors="400 401 403 404 409 502")},
+                "End the chat; return_to_bot hands the customer back to the bot", {"200": ONE_SESSION},
+                "400 403 404 409 502", body="close")},
         },
     }

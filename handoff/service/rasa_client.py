@@ -6,30 +6,46 @@ runs the bot's hand-back action so the bot takes over.
 The bot event's text stays as written; its metadata says who is talking, and each
 channel shows it (bot/channels/speaker.py): ``{"agent": "demo", "agent_name": "Sam"}``
 for an agent's message, ``{"handoff": "joined" | "returned" | "ended" | "update"}``
-for the desk's own notices."""
+for the desk's own notices.
+
+With RASA_JWT_SECRET (Rasa started with the same ``--jwt-secret``) every call carries a
+short-lived JWT in the Authorization header; otherwise Rasa's token goes in ``?token=``,
+the only place Rasa reads it (bot.log_scrub keeps it out of Rasa's log)."""
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
+
+import jwt
 
 from handoff.errors import RasaUnavailable
 from handoff.http import RETRYABLE, HttpClient
 
 HANDBACK_ACTION = "action_back_from_agent"
+JWT_SECONDS = 300  # each call signs a fresh token valid this long
 
 
 class RasaClient:
-    def __init__(self, url: str, token: str, retries: int = 2) -> None:
-        self.url, self.token = url.rstrip("/"), token
+    def __init__(self, url: str, token: str, retries: int = 2, jwt_secret: str = "") -> None:
+        self.url, self.token, self._jwt_secret = url.rstrip("/"), token, jwt_secret
         self._http = HttpClient(timeout=10, retries=retries)
+
+    def _credentials(self) -> Dict[str, Any]:
+        """The headers or query parameters that authenticate a call."""
+        if self._jwt_secret:
+            claims = {"user": {"username": "handoff-service", "role": "admin"}, "exp": int(time.time()) + JWT_SECONDS}
+            return {"headers": {"Authorization": f"Bearer {jwt.encode(claims, self._jwt_secret, algorithm='HS256')}"}}
+        return {"params": {"token": self.token}}
 
     async def close(self) -> None:
         await self._http.close()
 
     async def _post(self, path: str, body: Any, params: Optional[Dict[str, str]] = None) -> Any:
-        query = {"token": self.token, **(params or {})}
+        credentials = self._credentials()
+        query = {**credentials.pop("params", {}), **(params or {})}
         try:
-            reply = await self._http.post(f"{self.url}/conversations/{path}", json=body, params=query)
+            reply = await self._http.post(f"{self.url}/conversations/{path}", json=body, params=query, **credentials)
         except RETRYABLE as exc:
             raise RasaUnavailable(self.url, f"could not be reached ({exc.__class__.__name__})") from exc
         if reply.status >= 400:

@@ -13,6 +13,7 @@ import yaml
 
 from handoff.errors import ConfigError
 from handoff.service.duty import Hours
+from handoff.service.throttle import ThrottleSettings
 
 DEMO_AGENT = "demo"
 DEMO_AGENT_SHOWN_AS = "Sam"  # the name customers see for the demo agent (HANDOFF_AGENT_NAME)
@@ -46,6 +47,7 @@ class ServiceSettings:
     port: int
     rasa_url: str
     rasa_token: str
+    rasa_jwt_secret: str  # when set, calls to Rasa carry a JWT header instead of ?token=
     service_token: str  # what the action server and the event broker present
     agents: Tuple[Agent, ...]
     wait_per_session_seconds: int = 120  # rough wait a customer is told, per session ahead
@@ -57,6 +59,9 @@ class ServiceSettings:
     queue_check_seconds: float = 15.0      # how often waiting customers are checked against the desk's duty
     leave_intents: Tuple[str, ...] = ("stop",)  # a waiting customer saying this leaves the queue
     leave_confidence: float = 0.6          # ...when the NLU is at least this sure
+    max_body_bytes: int = 1_000_000        # larger request bodies are refused with 413
+    origins: Tuple[str, ...] = ()          # browser origins besides the service's own (agent websocket)
+    throttle: ThrottleSettings = ThrottleSettings()
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> ServiceSettings:
@@ -74,7 +79,8 @@ class ServiceSettings:
             port=int(env.get("HANDOFF_PORT", "5006")),
             rasa_url=env.get("RASA_URL", f"http://{host}:{env.get('RASA_PORT', '5005')}"),
             rasa_token=env.get("RASA_TOKEN", ""),
-            service_token=env.get("HANDOFF_SERVICE_TOKEN", env.get("RASA_TOKEN", "")),
+            rasa_jwt_secret=env.get("RASA_JWT_SECRET", ""),
+            service_token=_service_token(env),
             agents=agents,
             escalate_after_seconds=float(env.get("HANDOFF_ESCALATE_AFTER", "300")),
             hours=Hours.parse(env["HANDOFF_HOURS"], env.get("HANDOFF_TIMEZONE", "UTC"))
@@ -85,16 +91,35 @@ class ServiceSettings:
             queue_check_seconds=_positive(env, "HANDOFF_QUEUE_CHECK", "15"),
             leave_intents=tuple(i.strip() for i in env.get("HANDOFF_LEAVE_INTENTS", "stop").split(",") if i.strip()),
             leave_confidence=float(env.get("HANDOFF_LEAVE_CONFIDENCE", "0.6")),
+            max_body_bytes=int(_positive(env, "HANDOFF_MAX_BODY_BYTES", "1000000", "a number of bytes")),
+            origins=tuple(o.strip().rstrip("/") for o in env.get("HANDOFF_ORIGINS", "").split() if o.strip()),
+            throttle=ThrottleSettings(
+                requests_per_minute=int(_positive(env, "HANDOFF_RATE_PER_MINUTE", "600", "a number of requests")),
+                failures=int(_positive(env, "HANDOFF_LOGIN_FAILURES", "10", "a number of failures")),
+                window_seconds=_positive(env, "HANDOFF_LOGIN_WINDOW", "300"),
+                lockout_seconds=_positive(env, "HANDOFF_LOCKOUT_SECONDS", "300")),
         )
 
 
-def _positive(env: Mapping[str, str], key: str, default: str) -> float:
+def _service_token(env: Mapping[str, str]) -> str:
+    """The action server's and the event broker's secret: its own, never another one."""
+    token = env.get("HANDOFF_SERVICE_TOKEN", "").strip()
+    if not token:
+        raise ConfigError("environment", "HANDOFF_SERVICE_TOKEN", "is not set; give the service its own secret and "
+                          "the same value to the action server and Rasa (e.g. $(openssl rand -hex 24))")
+    if token == env.get("RASA_TOKEN") or token == env.get("HANDOFF_AGENT_TOKEN"):
+        raise ConfigError("environment", "HANDOFF_SERVICE_TOKEN", "must differ from RASA_TOKEN and "
+                          "HANDOFF_AGENT_TOKEN: it opens sessions, which neither Rasa's nor an agent's token may")
+    return token
+
+
+def _positive(env: Mapping[str, str], key: str, default: str, unit: str = "a number of seconds") -> float:
     try:
         value = float(env.get(key, default))
     except ValueError:
         value = -1.0
     if value <= 0:
-        raise ConfigError("environment", key, f"is '{env.get(key)}'; it must be a number of seconds above 0")
+        raise ConfigError("environment", key, f"is '{env.get(key)}'; it must be {unit} above 0")
     return value
 
 

@@ -268,7 +268,8 @@ class SessionStore:
     async def rate(self, session_id: str, rating: int) -> Session:
         if not 1 <= rating <= 5:
             raise ValueError(f"a rating is 1 to 5, not {rating}")
-        return await self._transition(session_id, CLOSED, "rated", rating=rating)
+        # Once: a rating is never overwritten (a second one is a SessionConflict, 409).
+        return await self._transition(session_id, CLOSED, "rated", only_if=sessions.c.rating.is_(None), rating=rating)
 
     async def add_message(self, session_id: str, sender: str, text: str, author: Optional[str] = None) -> Message:
         row = {"session_id": session_id, "sender": sender, "author": author, "text": text, "at": _now()}

@@ -10,6 +10,7 @@ import pytest
 from actions import services
 from actions.booking_store import BookingStore
 from actions.demo_orders import demo_orders
+from actions.lookup_guard import LookupGuard
 from actions.order_store import SQLiteOrderStore
 from actions.settings import ShopSettings
 
@@ -33,7 +34,8 @@ def stores(tmp_path: Path, shop: ShopSettings, monkeypatch: pytest.MonkeyPatch) 
     orders = SQLiteOrderStore(tmp_path / "orders.db")
     orders.create(demo_orders(NOW.date()))
     bookings = BookingStore(tmp_path / "bookings.db")
-    services.override(settings=shop, orders=orders, bookings=bookings)
+    services.override(settings=shop, orders=orders, bookings=bookings,
+                      lookups=LookupGuard(tmp_path / "lookups.db"))
     monkeypatch.setattr(services, "now", lambda: NOW)
     yield bookings
     services.override()

@@ -31,9 +31,9 @@ def test_email_in_text() -> None:
     assert find_email("alice at example dot com") is None
 
 
-async def run_check(slots_in: Dict[str, Any]) -> tuple:
+async def run_check(slots_in: Dict[str, Any], sender: str = "customer-1") -> tuple:
     dispatcher = CollectingDispatcher()
-    events = await ActionCheckOrder().run(dispatcher, make_tracker(slots=slots_in), {})
+    events = await ActionCheckOrder().run(dispatcher, make_tracker(slots=slots_in, sender_id=sender), {})
     return texts(dispatcher), slots(events)
 
 
@@ -63,8 +63,8 @@ async def test_wrong_email_reveals_nothing_and_counts(stores: Any) -> None:
 
 
 async def test_unknown_order_gets_the_same_answer_as_a_wrong_email(stores: Any) -> None:
-    unknown, _ = await run_check({"order_number": "99999", "order_email": "bob@example.com"})
-    wrong, _ = await run_check({"order_number": "10001", "order_email": "bob@example.com"})
+    unknown, _ = await run_check({"order_number": "99999", "order_email": "bob@example.com"}, "one")
+    wrong, _ = await run_check({"order_number": "10001", "order_email": "carol@example.com"}, "two")
     assert unknown[0].replace("99999", "N") == wrong[0].replace("10001", "N")
 
 
@@ -75,6 +75,32 @@ async def test_third_failure_locks_and_later_lookups_are_refused(stores: Any) ->
     assert "can't look up more orders" in said[0] and set_slots["order_failed_attempts"] == 3.0
     said, _ = await run_check({"order_number": "10001", "order_email": "alice@example.com", "order_failed_attempts": 3.0})
     assert "can't look up more orders" in said[0] and "DPD" not in said[0]
+
+
+async def test_a_restart_does_not_reset_the_count(stores: Any) -> None:
+    for told in ("2 tries left", "1 try left", "can't look up more orders"):
+        said, _ = await run_check({"order_number": "10001", "order_email": "x@example.com"}, "restarts")
+        assert told in said[0]
+    # /restart cleared the slot, not what the guard counted for this conversation
+    said, _ = await run_check({"order_number": "10001", "order_email": "alice@example.com"}, "restarts")
+    assert "can't look up more orders" in said[0] and "DPD" not in said[0]
+
+
+async def test_guessing_one_orders_owner_from_fresh_chats_stops(stores: Any) -> None:
+    for guess in range(5):  # five fresh sender ids, five wrong emails for order 10001
+        said, _ = await run_check({"order_number": "10001", "order_email": f"guess{guess}@example.com"}, f"fresh-{guess}")
+        assert "couldn't find an order 10001" in said[0]
+    said, _ = await run_check({"order_number": "10001", "order_email": "alice@example.com"}, "fresh-5")
+    assert "too many unsuccessful tries" in said[0] and "DPD" not in said[0]
+    said, _ = await run_check({"order_number": "10002", "order_email": "alice@example.com"}, "fresh-6")
+    assert "was delivered on" in said[0]  # other orders are not affected
+
+
+async def test_guessing_order_numbers_for_one_email_stops(stores: Any) -> None:
+    for number in range(5):
+        await run_check({"order_number": f"2000{number}", "order_email": "alice@example.com"}, f"numbers-{number}")
+    said, _ = await run_check({"order_number": "10001", "order_email": "alice@example.com"}, "numbers-5")
+    assert "too many unsuccessful tries" in said[0] and "DPD" not in said[0]
 
 
 async def test_store_failure_is_told_honestly(stores: Any) -> None:

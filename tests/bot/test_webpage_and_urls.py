@@ -33,6 +33,7 @@ def test_rasa_reads_them_in_endpoints_yml(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setenv("ACTIONS_URL", "http://127.0.0.1:6055")
     monkeypatch.setenv("HANDOFF_URL", "http://127.0.0.1:6006")
+    monkeypatch.setenv("ACTIONS_TOKEN", "test-actions-token")
     assert read_endpoint_config(str(ROOT / "endpoints.yml"), "action_endpoint").url == "http://127.0.0.1:6055/webhook"
     assert read_endpoint_config(str(ROOT / "endpoints.yml"), "event_broker").url == "http://127.0.0.1:6006"
 

@@ -208,11 +208,13 @@ async def test_agents_get_new_sessions_and_messages_pushed(servers: Servers) -> 
     import websockets
 
     url = servers.handoff_url.replace("http://", "ws://") + "/api/ws"
-    async with websockets.connect(f"{url}?token=wrong") as refused:
+    async with websockets.connect(url) as refused:  # the token is the first message, never in the URL
+        await refused.send(jsonlib.dumps({"type": "auth", "token": "wrong"}))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(refused.recv(), 10)
         assert closed.value.code == 4401
-    async with websockets.connect(f"{url}?token={AGENT_TOKEN}") as ws:
+    async with websockets.connect(url) as ws:
+        await ws.send(jsonlib.dumps({"type": "auth", "token": AGENT_TOKEN}))
         assert jsonlib.loads(await asyncio.wait_for(ws.recv(), 10)) == {"type": "hello", "agent": "demo"}
         sender = f"push-{uuid.uuid4().hex[:8]}"
 

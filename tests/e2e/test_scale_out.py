@@ -170,9 +170,10 @@ async def test_two_handoff_service_instances_serve_one_desk(scale_out: Dict) -> 
 
     first, second = scale_out["servers"]  # the action server posts transfers to the first instance
     headers = {"Authorization": f"Bearer {AGENT_TOKEN}"}
-    url = second.handoff_url.replace("http://", "ws://") + f"/api/ws?token={AGENT_TOKEN}"
+    url = second.handoff_url.replace("http://", "ws://") + "/api/ws"
     sender = f"scale-{uuid.uuid4().hex[:8]}"
     async with websockets.connect(url) as ws:  # the agent's console talks to the second instance
+        await ws.send(json.dumps({"type": "auth", "token": AGENT_TOKEN}))
 
         async def next_frame(kind: str) -> dict:
             while True:

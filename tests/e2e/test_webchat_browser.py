@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import require
 from tests.local_http import serving
-from tests.servers import ROOT, Servers, free_port
+from tests.servers import DEMO_PAGE_PORT, ROOT, Servers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
@@ -25,7 +25,8 @@ def demo_page() -> Iterator[str]:
     require((ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js").exists(),
             "the web widget is not installed (make install runs npm ci in web/)")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT / "web"))
-    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)) as server:
+    # on the port whose origin Rasa's CORS allows in tests (tests.servers.CORS_ORIGINS)
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", DEMO_PAGE_PORT), handler)) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
 
 

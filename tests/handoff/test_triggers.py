@@ -229,3 +229,16 @@ def test_a_general_reason_goes_to_the_skill_of_what_was_asked(config: HandoffCon
     assert decide(legal, config).evidence[0].skill == "legal"  # a sensitive topic keeps its own queue
     assert decide(view([action("action_listen"), user("a human please", "request_human")]),
                   config).evidence[0].skill == "general"
+
+
+def test_repeated_ratings_after_a_hand_back_never_open_a_new_handoff(config: HandoffConfig) -> None:
+    reason = {"trigger": "explicit", "turn": 1, "detail": "asked", "value": 1.0, "threshold": 1.0,
+              "skill": "general", "priority": "normal", "mode": "transfer", "reason": ""}
+    events = [action("action_listen"), user("I want to talk to a person", "request_human"),
+              slot("handoff_reasons", [reason]), action("action_handoff"), {"event": "pause"},
+              user("still there?"), {"event": "resume"}, action("action_back_from_agent"),
+              bot("How did our team do, from 1 to 5?")]
+    for rating in "51515":  # the customer presses the rating buttons again and again
+        events += [action("action_listen"), user(f'/rate_agent{{"rating": "{rating}"}}', "rate_agent", 1.0),
+                   action("action_record_rating"), bot("Thank you. Anything else I can do for you?")]
+        assert decide(build_view(events), config) is None

@@ -1,5 +1,7 @@
 // Agent console: the queue, a chat pane and the context of the selected session.
-// Every string from customers or the bot is inserted as text, never as HTML.
+// Every string from customers or the bot is inserted as text, never as HTML, inside
+// <bdi> (right-to-left overrides stay inside it) with invisible characters made visible.
+// One odd session never blanks the desk: each item renders on its own.
 "use strict";
 
 const POLL_MS = 1500;        // without the websocket
@@ -14,6 +16,28 @@ function el(tag, className, ...children) {
   for (const child of children) node.append(child instanceof Node ? child : String(child ?? ""));
   return node;
 }
+
+// Zero-width and bidirectional control characters: shown as a visible mark, never obeyed.
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const SHOWN_CHARS = 5000;  // the service caps messages; this caps anything else on screen
+
+function said(value) {
+  const text = typeof value === "string" ? value : JSON.stringify(value ?? "");
+  const cut = text.length > SHOWN_CHARS ? text.slice(0, SHOWN_CHARS) + "…" : text;
+  const node = document.createElement("bdi");
+  let last = 0;
+  for (const match of cut.matchAll(INVISIBLE)) {
+    node.append(cut.slice(last, match.index));
+    const code = match[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+    node.append(el("span", "invisible", `U+${code}`));
+    last = match.index + match[0].length;
+  }
+  node.append(cut.slice(last));
+  return node;
+}
+
+const asList = (value) => (Array.isArray(value) ? value : []);
+const asObject = (value) => (value && typeof value === "object" && !Array.isArray(value) ? value : {});
 
 async function api(method, path, body) {
   const response = await fetch(path, {
@@ -44,7 +68,7 @@ async function login(token) {
   $("login").hidden = true;
   $("desk").hidden = false;
   $("logout").hidden = false;
-  $("who").textContent = `${state.me.name} (${state.me.skills.join(", ")})`;
+  $("who").replaceChildren(said(`${state.me.name} (${asList(state.me.skills).join(", ")})`));
   await refresh();
   connect();
   poll();
@@ -59,9 +83,13 @@ function poll() {
 // ---- live updates: the service pushes session changes and messages --------------------
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/api/ws?token=${encodeURIComponent(state.token)}`);
+  const socket = new WebSocket(`${scheme}://${location.host}/api/ws`);  // the token goes in the first message
   state.socket = socket;
-  socket.addEventListener("open", () => { $("live").textContent = "live"; poll(); });
+  socket.addEventListener("open", () => {
+    socket.send(JSON.stringify({ type: "auth", token: state.token }));
+    $("live").textContent = "live";
+    poll();
+  });
   socket.addEventListener("message", () => refreshSoon());
   const ping = setInterval(() => { if (socket.readyState === WebSocket.OPEN) socket.send("ping"); }, 30000);
   socket.addEventListener("close", () => {
@@ -83,14 +111,14 @@ $("logout").addEventListener("click", () => { sessionStorage.removeItem("agentTo
 
 // ---- queue -------------------------------------------------------------------------
 async function refresh() {
-  const { sessions } = await api("GET", "/api/sessions");
+  const sessions = asList((await api("GET", "/api/sessions")).sessions).filter((s) => s && typeof s.id === "string");
   const queued = sessions.filter((s) => s.status === "queued").map((s) => s.id);
   if (state.known !== null) {
     const fresh = queued.filter((id) => !state.known.has(id));
     if (fresh.length) { state.unseen += fresh.length; chime(); }
   }
   state.known = new Set(queued);
-  const escalations = sessions.reduce((sum, s) => sum + (s.status === "queued" ? s.escalated : 0), 0);
+  const escalations = sessions.reduce((sum, s) => sum + (s.status === "queued" ? Number(s.escalated) || 0 : 0), 0);
   if (state.me.supervisor && state.escalations !== undefined && escalations > state.escalations) {
     state.unseen += escalations - state.escalations;  // supervisors are alerted to waits nobody took
     chime();
@@ -137,20 +165,31 @@ function chime() {
 function renderQueue(sessions) {
   const list = $("queue");
   list.replaceChildren(...sessions.map((session) => {
-    const reason = (session.context.reasons || [])[0] || {};
-    const item = el("li", session.id === state.selected ? "selected" : "",
-      el("span", `priority ${session.priority}`, session.priority), " ",
-      session.escalated ? el("span", "escalated", `escalated ×${session.escalated} `) : "",
-      session.status === "queued" && session.left_message_at
-        ? el("span", "message-only", "message · not waiting in the chat ") : "",
-      el("strong", "", session.conversation_id), " ",
-      el("span", "meta", `${session.status}${session.agent ? " · " + session.agent : ""} · waiting ${minutesSince(session.created_at)}`),
-      el("div", "meta", reason.detail || reason.trigger || ""));
+    let item;
+    try {
+      item = queueItem(session);
+    } catch (error) {  // one odd session shows as such; the others still show
+      console.warn("session", session.id, error);
+      item = el("li", "", el("strong", "", said(session.id)), el("div", "meta", "this session could not be shown"));
+    }
     item.dataset.session = session.id;
     item.addEventListener("click", () => select(session.id));
     return item;
   }));
   $("queue-empty").hidden = sessions.length > 0;
+}
+
+function queueItem(session) {
+  const reason = asObject(asList(asObject(session.context).reasons)[0]);
+  const priority = String(session.priority);
+  return el("li", session.id === state.selected ? "selected" : "",
+    el("span", `priority ${/^[a-z]+$/.test(priority) ? priority : ""}`, priority), " ",
+    session.escalated ? el("span", "escalated", `escalated ×${session.escalated} `) : "",
+    session.status === "queued" && session.left_message_at
+      ? el("span", "message-only", "message · not waiting in the chat ") : "",
+    el("strong", "", said(session.conversation_id)), " ",
+    el("span", "meta", `${session.status}${session.agent ? " · " + session.agent : ""} · waiting ${minutesSince(session.created_at)}`),
+    el("div", "meta", said(reason.detail || reason.trigger || "")));
 }
 
 // ---- selected session ----------------------------------------------------------------
@@ -161,9 +200,13 @@ async function select(id) {
   showBadge();
   $("messages").replaceChildren();
   const { session, messages } = await api("GET", `/api/sessions/${encodeURIComponent(id)}`);
-  renderContext(session.context);
+  try {
+    renderContext(asObject(session.context));
+  } catch (error) {
+    showError(new Error("The context of this conversation could not be shown."));
+  }
   renderSession(session);
-  appendMessages(messages);
+  appendMessages(asList(messages));
   for (const item of $("queue").children) item.classList.toggle("selected", item.dataset.session === id);
 }
 
@@ -172,11 +215,11 @@ async function refreshSelected() {
   const { session, messages } = await api("GET", `/api/sessions/${encodeURIComponent(id)}?after=${state.lastSeq}`);
   if (id !== state.selected) return;
   renderSession(session);
-  appendMessages(messages);
+  appendMessages(asList(messages));
 }
 
 function renderSession(session) {
-  $("chat-title").textContent = `${session.conversation_id} · ${session.status}`;
+  $("chat-title").replaceChildren(said(session.conversation_id), ` · ${session.status}`);
   const mine = session.agent === state.me.name;
   const open = ["queued", "assigned", "active"].includes(session.status);
   $("chat-actions").hidden = !open;
@@ -188,24 +231,24 @@ function renderSession(session) {
 function appendMessages(messages) {
   for (const message of messages) {
     const who = message.sender === "agent" ? message.author : message.sender;
-    $("messages").append(el("li", message.sender, el("div", "meta", `${who} · ${new Date(message.at).toLocaleTimeString()}`),
-                            message.text));
-    state.lastSeq = Math.max(state.lastSeq, message.seq);
+    $("messages").append(el("li", String(message.sender), el("div", "meta", said(`${who} · ${new Date(message.at).toLocaleTimeString()}`)),
+                            said(message.text)));
+    state.lastSeq = Math.max(state.lastSeq, Number(message.seq) || 0);
   }
   $("messages").lastElementChild?.scrollIntoView({ block: "end" });
 }
 
 function renderContext(context) {
-  $("summary").textContent = context.summary || "";
-  $("reasons").replaceChildren(...(context.reasons || []).map((r) =>
-    el("li", "", el("strong", "", r.trigger), ` (${r.skill}, ${r.priority}) turn ${r.turn}: ${r.detail} `,
+  $("summary").replaceChildren(said(context.summary || ""));
+  $("reasons").replaceChildren(...asList(context.reasons).map(asObject).map((r) =>
+    el("li", "", el("strong", "", said(r.trigger)), " ", said(`(${r.skill}, ${r.priority}) turn ${r.turn}: ${r.detail}`), " ",
        el("span", "meta", `value ${r.value} / threshold ${r.threshold}`))));
-  drawSentiment(context.sentiment || []);
-  $("slots").replaceChildren(...Object.entries(context.slots || {}).map(([name, value]) =>
-    el("tr", "", el("td", "", name), el("td", "", typeof value === "string" ? value : JSON.stringify(value)))));
-  $("transcript").replaceChildren(...(context.transcript || []).map((line) =>
-    el("li", line.speaker, el("div", "meta", `${line.speaker}${line.intent ? " · " + line.intent : ""}${
-      line.sentiment != null ? " · sentiment " + line.sentiment : ""}`), line.text)));
+  drawSentiment(asList(context.sentiment));
+  $("slots").replaceChildren(...Object.entries(asObject(context.slots)).map(([name, value]) =>
+    el("tr", "", el("td", "", said(name)), el("td", "", said(value)))));
+  $("transcript").replaceChildren(...asList(context.transcript).map(asObject).map((line) =>
+    el("li", ["customer", "bot", "agent"].includes(line.speaker) ? line.speaker : "", el("div", "meta", said(`${line.speaker}${line.intent ? " · " + line.intent : ""}${
+      line.sentiment != null ? " · sentiment " + line.sentiment : ""}`)), said(line.text))));
 }
 
 function drawSentiment(scores) {

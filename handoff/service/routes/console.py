@@ -1,6 +1,7 @@
 """The agent console (static files), its live websocket, health and the OpenAPI spec."""
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -8,11 +9,12 @@ from typing import Any
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from handoff.service import auth
+from handoff.service import auth, guard
 from handoff.service.hub import Hub
 from handoff.service.openapi import spec
 
 CONSOLE = Path(__file__).resolve().parent.parent / "console"
+AUTH_SECONDS = 10  # a websocket that does not say who it is within this time is closed
 
 
 def blueprint() -> Blueprint:
@@ -34,9 +36,11 @@ def blueprint() -> Blueprint:
 
     @bp.websocket("/api/ws")
     async def live(request: Request, ws: Any) -> None:
-        """Pushes {"type": "session" | "message", ...} to a logged-in agent (token in ?token=)."""
-        agent = auth.agent_with(request.app, request.args.get("token", ""))
+        """Pushes {"type": "session" | "message", ...} to a logged-in agent. The token is the first
+        message, {"type": "auth", "token": "..."}, never in the URL (which proxies and logs keep)."""
+        agent = auth.agent_with(request.app, await _token(ws))
         if agent is None:
+            request.app.ctx.throttle.failed("agent", guard.address(request))
             await ws.close(code=4401, reason="unknown token")
             return
         hub: Hub = request.app.ctx.hub
@@ -51,3 +55,13 @@ def blueprint() -> Blueprint:
             hub.leave(ws)
 
     return bp
+
+
+async def _token(ws: Any) -> str:
+    try:
+        first = await asyncio.wait_for(ws.recv(), AUTH_SECONDS)
+        frame = json.loads(first) if isinstance(first, str) and len(first) < 4096 else {}
+    except (asyncio.TimeoutError, ValueError):
+        return ""
+    token = frame.get("token") if isinstance(frame, dict) and frame.get("type") == "auth" else None
+    return token if isinstance(token, str) else ""

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from handoff.errors import BadRequest, ConnectorUnavailable, SessionNotFound
+from handoff.errors import ConnectorUnavailable, SessionNotFound
 from handoff.service import auth, inputs
 from handoff.service.desk import position, relay_customer_event
 from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
@@ -20,10 +20,7 @@ def blueprint() -> Blueprint:
     async def open_session(request: Request) -> HTTPResponse:
         """From the action server: a conversation to transfer, with its HandoffContext."""
         auth.service(request)
-        body = inputs.body(request)
-        context = body.get("context")
-        if not isinstance(context, dict) or not isinstance(context.get("conversation_id"), str):
-            raise BadRequest("'context' must be a HandoffContext object with a 'conversation_id'")
+        context = inputs.valid(request, "handoff")["context"]
         store: SessionStore = request.app.ctx.store
         session = await store.open_for(context["conversation_id"])
         if session is None:
@@ -51,21 +48,19 @@ def blueprint() -> Blueprint:
     async def rasa_event(request: Request) -> HTTPResponse:
         """From Rasa's event broker: a customer's message, relayed to the agent of an open session."""
         auth.service(request)
-        message = await relay_customer_event(request.app, inputs.body(request))
+        message = await relay_customer_event(request.app, inputs.capped_event(inputs.valid(request, "event")))
         if message is None:
             return response.json({"relayed": False})
         return response.json({"relayed": True, "message": message.as_dict()}, status=201)
 
     @bp.post("/api/ratings")
     async def rating(request: Request) -> HTTPResponse:
-        """From the action server: the customer's 1-5 rating after a person handed back."""
+        """From the action server: the customer's 1-5 rating after a person handed back; once (409 after)."""
         auth.service(request)
-        body = inputs.body(request)
-        value = body.get("rating")
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise BadRequest("'rating' must be a whole number from 1 to 5")
+        body = inputs.valid(request, "rating")
+        value = body["rating"]
         store: SessionStore = request.app.ctx.store
-        session = await store.open_for(str(body.get("conversation_id", "")), (RETURNED,))
+        session = await store.open_for(body["conversation_id"], (RETURNED,))
         if session is None:
             raise SessionNotFound(f"(handed back) of conversation '{body.get('conversation_id')}'")
         return response.json({"session": (await store.rate(session.id, value)).as_dict()})

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from handoff.errors import BadRequest, Forbidden, SessionConflict
+from handoff.errors import BadRequest, Forbidden, NotFound, SessionConflict
 from handoff.service import auth, inputs
 from handoff.service.desk import accept as accept_session, agent_says, end
 from handoff.service.metrics import desk_metrics
@@ -26,7 +26,8 @@ def blueprint() -> Blueprint:
     @bp.get("/api/sessions")
     async def list_sessions(request: Request) -> HTTPResponse:
         auth.agent(request)
-        wanted = tuple(s for s in request.args.get("status", ",".join(OPEN)).split(",") if s)
+        given = inputs.query(request, "status")
+        wanted = tuple(given.split(",")) if given is not None else OPEN
         unknown = set(wanted) - set(OPEN + CLOSED)
         if unknown:
             raise BadRequest(f"unknown status '{sorted(unknown)[0]}'; use {', '.join(OPEN + CLOSED)}")
@@ -37,7 +38,7 @@ def blueprint() -> Blueprint:
     async def metrics(request: Request) -> HTTPResponse:
         """The desk in figures over the sessions opened since `since` (ISO date or time; default: all)."""
         auth.agent(request)
-        since = inputs.since(request.args.get("since"))
+        since = inputs.since(inputs.query(request, "since"))
         sessions = await request.app.ctx.store.list(OPEN + CLOSED, since=since)
         return response.json({"since": since.isoformat() if since else None,
                               **desk_metrics(sessions, datetime.now(timezone.utc))})
@@ -47,7 +48,7 @@ def blueprint() -> Blueprint:
         auth.agent(request)
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
-        messages = await store.messages(session_id, inputs.whole(request.args.get("after"), "after"))
+        messages = await store.messages(session_id, inputs.whole(inputs.query(request, "after"), "after"))
         return response.json({"session": session.as_dict(), "messages": [m.as_dict() for m in messages]})
 
     @bp.post("/api/sessions/<session_id>/accept")
@@ -68,7 +69,7 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/messages")
     async def send(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        text = inputs.text(inputs.body(request))
+        text = inputs.text(inputs.valid(request, "text"))
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
         auth.owned(session, agent)
@@ -78,14 +79,14 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/notes")
     async def note(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        message = await request.app.ctx.store.add_message(session_id, "note", inputs.text(inputs.body(request)),
+        message = await request.app.ctx.store.add_message(session_id, "note", inputs.text(inputs.valid(request, "text")),
                                                           agent.name)
         return response.json({"message": message.as_dict()}, status=201)
 
     @bp.post("/api/sessions/<session_id>/transfer")
     async def transfer(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        body = inputs.body(request)
+        body = inputs.valid(request, "transfer")
         store: SessionStore = request.app.ctx.store
         auth.owned(await store.get(session_id), agent)
         skill, target = body.get("skill"), body.get("agent")
@@ -94,7 +95,7 @@ def blueprint() -> Blueprint:
         if not skill and not target:
             raise BadRequest("give a 'skill' or an 'agent' to transfer to")
         if target and target not in {a.name for a in request.app.ctx.settings.agents}:
-            raise BadRequest(f"no agent named '{target}'")
+            raise NotFound(f"no agent named '{target}': see the agents in the service's HANDOFF_AGENTS file")
         session = await store.transfer(session_id, skill, target)
         await store.add_message(session_id, "system", f"transferred by {agent.name} to {target or skill}", agent.name)
         return response.json({"session": session.as_dict()})
@@ -102,7 +103,7 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/close")
     async def close(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        body = inputs.body(request)
+        body = inputs.valid(request, "close")
         back = body.get("return_to_bot")
         if not isinstance(back, bool):
             raise BadRequest("'return_to_bot' must be true (the bot takes over) or false (the chat ends)")

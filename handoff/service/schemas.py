@@ -1,0 +1,84 @@
+"""The JSON Schemas of the service's request bodies and answers, in one place: the
+OpenAPI document (handoff.service.openapi) is built from them and every request body
+is validated against the same schema (handoff.service.inputs.valid) before a route
+sees it. JSON Schema 2020-12, as OpenAPI 3.1 uses it."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from handoff.evidence import PRIORITY_RANK
+
+MAX_TEXT = 5000      # a message, a note
+MAX_NAME = 64        # skills, agents, triggers
+MAX_ID = 255         # conversation ids (Rasa's sender ids)
+MAX_LINES = 300      # transcript lines, turns
+NAME = {"type": "string", "minLength": 1, "maxLength": MAX_NAME}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+STATUSES = ("queued", "assigned", "active", "resolved", "returned", "abandoned")
+
+
+def _object(properties: Dict[str, Any], required: List[str], extra: bool = False) -> Dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": extra}
+
+
+REASON = _object({
+    "trigger": NAME, "turn": {"type": "integer", "minimum": 0, "maximum": 100_000},
+    "detail": {"type": "string", "maxLength": 1000}, "value": {"type": "number"}, "threshold": {"type": "number"},
+    "skill": NAME, "priority": {"enum": list(PRIORITY_RANK)}, "mode": {"enum": ["offer", "transfer"]},
+    "reason": {"type": "string", "maxLength": 128},
+}, ["trigger"])
+LINE = _object({
+    "at": {"type": ["string", "null"], "maxLength": 64}, "speaker": {"enum": ["customer", "bot", "agent"]},
+    "text": {"type": "string", "maxLength": MAX_TEXT + 1},
+    "intent": {"type": ["string", "null"], "maxLength": 200}, "confidence": NULLABLE_NUMBER,
+    "entities": {"type": "array", "maxItems": 50, "items": {"type": "object", "maxProperties": 10}},
+    "sentiment": NULLABLE_NUMBER,
+}, ["speaker", "text"])
+# What the action server sends (handoff.context.HandoffContext). The service token is the
+# action server's alone, so what it says (a verified email) is trusted; types and sizes are
+# still checked, so that nothing stored can break the desk.
+CONTEXT = _object({
+    "conversation_id": {"type": "string", "minLength": 1, "maxLength": MAX_ID},
+    "channel": {"type": ["string", "null"], "maxLength": MAX_NAME},
+    "customer": _object({"email": {"type": "string", "maxLength": 254}, "verified": {"type": "boolean"}}, []),
+    "reasons": {"type": "array", "maxItems": 20, "items": REASON},
+    "skill": NAME, "priority": {"enum": list(PRIORITY_RANK)},
+    "summary": {"type": "string", "maxLength": 2000},
+    "transcript": {"type": "array", "maxItems": MAX_LINES, "items": LINE},
+    "slots": {"type": "object", "maxProperties": 100},
+    "intents": {"type": "array", "maxItems": MAX_LINES, "items": {"type": "object", "maxProperties": 5}},
+    "sentiment": {"type": "array", "maxItems": MAX_LINES, "items": NULLABLE_NUMBER},
+    "created_at": {"type": "string", "maxLength": 64},
+}, ["conversation_id"])
+# Rasa's events, as its event broker sends them: only user messages are used.
+EVENT = {"type": "object", "properties": {
+    "event": {"type": "string", "maxLength": MAX_NAME}, "sender_id": {"type": "string", "maxLength": MAX_ID},
+    "text": {"type": ["string", "null"]}, "timestamp": NULLABLE_NUMBER,
+    "parse_data": {"type": "object"}}, "required": ["event"]}
+
+REQUESTS: Dict[str, Dict[str, Any]] = {
+    "handoff": _object({"context": CONTEXT}, ["context"]),
+    "event": EVENT,
+    "rating": _object({"conversation_id": {"type": "string", "minLength": 1, "maxLength": MAX_ID},
+                       "rating": {"type": "integer", "minimum": 1, "maximum": 5}}, ["conversation_id", "rating"]),
+    "text": _object({"text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": r"\S"}}, ["text"]),
+    "transfer": {**_object({"skill": NAME, "agent": NAME}, []), "minProperties": 1},
+    "close": _object({"return_to_bot": {"type": "boolean"}}, ["return_to_bot"]),
+    "empty": {"type": "object", "maxProperties": 0},
+}
+
+_TIME = {"type": "string"}
+_MAYBE_TIME = {"type": ["string", "null"]}
+SESSION = _object({
+    "id": {"type": "string"}, "conversation_id": {"type": "string"}, "status": {"enum": list(STATUSES)},
+    "skill": {"type": "string"}, "priority": {"type": "string"}, "agent": {"type": ["string", "null"]},
+    "context": {"type": "object"}, "created_at": _TIME, "assigned_at": _MAYBE_TIME, "closed_at": _MAYBE_TIME,
+    "escalated": {"type": "integer"}, "rating": {"type": ["integer", "null"]},
+    "external_id": {"type": ["string", "null"]}, "left_message_at": _MAYBE_TIME,
+}, ["id", "conversation_id", "status", "skill", "priority", "context", "created_at"])
+MESSAGE = _object({
+    "seq": {"type": "integer"}, "session_id": {"type": "string"},
+    "sender": {"enum": ["customer", "agent", "bot", "note", "system"]}, "author": {"type": ["string", "null"]},
+    "text": {"type": "string"}, "at": _TIME,
+}, ["seq", "session_id", "sender", "text", "at"])
+ERROR = _object({"error": {"type": "string"}}, ["error"])
