@@ -97,3 +97,25 @@ def test_inside_a_form_a_runner_up_request_for_a_person_does_not_count(config: H
     assert explicit.check(build_view([active_loop("order_form"), answer]), config) is None
     outside = user("alice at example", "inform", 0.36, ranking=[("inform", 0.36), ("request_human", 0.3)])
     assert explicit.check(build_view([outside]), config) is not None
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("my account has been hacked", "account_security"),
+    ("someone has got into my account and changed things", "account_security"),
+    ("i never ordered this!", "account_security"),
+    ("the tracking shows it as delivered but nothing ever came", "delivered_not_received"),
+    ("I was charged twice for the same order", "chargeback_fraud"),
+    ("there is a payment on my card I don't recognise", "chargeback_fraud"),
+    ("I'd like to file a formal complaint", "complaint"),
+])
+def test_sensitive_requests_go_to_a_person(config: HandoffConfig, text: str, topic: str) -> None:
+    evidence = gray_area.check(build_view([user(text, "out_of_scope", 0.6)]), config)
+    assert evidence is not None and evidence.reason == f"gray_area:{topic}"
+
+
+@pytest.mark.parametrize("text", ["I didn't order this colour, can I exchange it", "where is my parcel",
+                                  "my parcel was delivered yesterday, thanks", "can I pay in two instalments"])
+def test_routine_requests_are_not_sensitive(config: HandoffConfig, text: str) -> None:
+    view = build_view([user(text, "faq", 0.9)])
+    assert all(not (t.patterns and any(p.search(text) for p in t.patterns)) for t in config.gray_area.topics)
+    assert gray_area.check(view, config) is None or gray_area.check(view, config).reason == "gray_area:low_confidence"
