@@ -14,6 +14,7 @@ import aiohttp
 from handoff import strict_json
 
 RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError)
+NOT_SENT_ERRORS = (aiohttp.ClientConnectorError,)  # no connection: the request never left
 
 
 @dataclass(frozen=True)
@@ -42,21 +43,31 @@ class HttpClient:
                                                   json_serialize=strict_json.dumps)
         return self._session
 
-    async def post(self, url: str, retries: Optional[int] = None, **kwargs: Any) -> Reply:
-        """The first answer below 500, or the last one; raises RETRYABLE errors when every try failed."""
+    async def post(self, url: str, retries: Optional[int] = None, resend: bool = True, **kwargs: Any) -> Reply:
+        """The first answer below 500, or the last one; raises RETRYABLE errors when every try failed.
+        With `resend=False` (a POST that is not idempotent) only a connection that could not be made is
+        tried again: after a timeout, a dropped connection or a 5xx the request may have been done,
+        and the caller finds out (NOT_SENT_ERRORS tells the errors where it certainly was not)."""
         tries = (self.retries if retries is None else retries) + 1
         for attempt in range(tries):
             last = attempt == tries - 1
             try:
                 async with self._client().post(url, **kwargs) as response:
                     reply = Reply(response.status, await response.text())
-                if reply.status < 500 or last:
+                if reply.status < 500 or last or not resend:
                     return reply
-            except RETRYABLE:
+            except NOT_SENT_ERRORS:
                 if last:
+                    raise
+            except RETRYABLE:
+                if last or not resend:
                     raise
             await asyncio.sleep(self.backoff * 2 ** attempt)
         raise AssertionError("unreachable: the last try returns or raises")
+
+    async def get(self, url: str, **kwargs: Any) -> Reply:
+        async with self._client().get(url, **kwargs) as response:
+            return Reply(response.status, await response.text())
 
     async def close(self) -> None:
         if self._session is not None:

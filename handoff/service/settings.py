@@ -51,6 +51,13 @@ class ServiceSettings:
     queue_check_seconds: float = 15.0      # how often waiting customers are checked against the desk's duty
     leave_intents: Tuple[str, ...] = ("stop",)  # a waiting customer saying this leaves the queue
     leave_confidence: float = 0.6          # ...when the NLU is at least this sure
+    rasa_timeout: float = 60.0             # as long as Rasa can take (its conversation lock lives 60 s)
+    reconcile_seconds: float = 30.0        # how often tracker and sessions are checked against each other
+
+    @property
+    def settle_seconds(self) -> float:
+        """After this long without an answer, a message not in the tracker did not arrive."""
+        return self.rasa_timeout + 5
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> ServiceSettings:
@@ -78,6 +85,8 @@ class ServiceSettings:
             queue_check_seconds=_positive(env, "HANDOFF_QUEUE_CHECK", "15"),
             leave_intents=tuple(i.strip() for i in env.get("HANDOFF_LEAVE_INTENTS", "stop").split(",") if i.strip()),
             leave_confidence=float(env.get("HANDOFF_LEAVE_CONFIDENCE", "0.6")),
+            rasa_timeout=_positive(env, "HANDOFF_RASA_TIMEOUT", "60"),
+            reconcile_seconds=_positive(env, "HANDOFF_RECONCILE", "30"),
         )
 
 
