@@ -32,15 +32,19 @@ class Reply:
 
 class HttpClient:
     def __init__(self, timeout: float, retries: int = 2, headers: Optional[Dict[str, str]] = None,
-                 backoff: float = 0.2) -> None:
+                 backoff: float = 0.2, fresh_connections: bool = False) -> None:
+        """`fresh_connections`: a new connection per request, so a server that restarted is never met
+        on a stale kept-alive connection (which would make a POST's outcome unknown)."""
         self.retries, self.backoff, self._headers = retries, backoff, headers or {}
+        self._fresh = fresh_connections
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: Optional[aiohttp.ClientSession] = None
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout, headers=self._headers,
-                                                  json_serialize=strict_json.dumps)
+                                                  json_serialize=strict_json.dumps,
+                                                  connector=aiohttp.TCPConnector(force_close=self._fresh))
         return self._session
 
     async def post(self, url: str, retries: Optional[int] = None, resend: bool = True, **kwargs: Any) -> Reply:
@@ -66,8 +70,15 @@ class HttpClient:
         raise AssertionError("unreachable: the last try returns or raises")
 
     async def get(self, url: str, **kwargs: Any) -> Reply:
-        async with self._client().get(url, **kwargs) as response:
-            return Reply(response.status, await response.text())
+        """A GET is idempotent: a dropped connection is tried once more."""
+        for attempt in range(2):
+            try:
+                async with self._client().get(url, **kwargs) as response:
+                    return Reply(response.status, await response.text())
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                if attempt:
+                    raise
+        raise AssertionError("unreachable: the second try returns or raises")
 
     async def close(self) -> None:
         if self._session is not None:

@@ -7,7 +7,9 @@ Adding events is not idempotent, so nothing here resends one blindly: a connecti
 that could not be made is tried again, but after a timeout, a dropped connection or a
 5xx the outcome is unknown (DeliveryUnknown) and the caller looks in the tracker for
 the message's id (``delivered``) before it sends again. The timeout is as long as Rasa
-can take: a request waits for the conversation's lock, which lives 60 s in Rasa."""
+can take: a request waits for the conversation's lock, which lives 60 s in Rasa. Each
+call uses a fresh connection: a kept-alive one to a Rasa that restarted would drop the
+request with its outcome unknown."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -23,7 +25,7 @@ MESSAGE_ID = "message_id"  # key of the handoff's message id in a bot event's me
 class RasaClient:
     def __init__(self, url: str, token: str, retries: int = 2, timeout: float = 60.0) -> None:
         self.url, self.token, self.timeout = url.rstrip("/"), token, timeout
-        self._http = HttpClient(timeout=timeout, retries=retries)
+        self._http = HttpClient(timeout=timeout, retries=retries, fresh_connections=True)
 
     async def close(self) -> None:
         await self._http.close()
