@@ -61,8 +61,8 @@ async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
     if session.status not in OPEN:
         raise SessionConflict(session.id, session.status, "closed")
     rasa: RasaClient = app.ctx.rasa
-    await send_once(app.ctx.store, rasa, session, HANDED_BACK if back else ENDED, author, f"end-{session.id}",
-                    app.ctx.settings.settle_seconds)
+    last_word, key = (HANDED_BACK, f"back-{session.id}") if back else (ENDED, f"end-{session.id}")
+    await send_once(app.ctx.store, rasa, session, last_word, author, key, app.ctx.settings.settle_seconds)
     if back:
         await rasa.hand_back(session.conversation_id)
     else:
