@@ -17,6 +17,16 @@ def _op(summary: str, body: Optional[Dict[str, Any]] = None, ok: str = "200", er
     return operation
 
 
+def _message_op() -> Dict[str, Any]:
+    """201 delivered; 202 stored with its delivery not known yet; the same `id` again is the same message."""
+    operation = _op("Write to the customer (at most once per id)", {"text": {"type": "string"}, "id": {
+        "type": "string", "maxLength": 80, "description": "the message's id; made by the service if absent"}},
+        "201", "400 401 403 404 409 502", required=False)
+    operation["requestBody"]["content"]["application/json"]["schema"]["required"] = ["text"]
+    operation["responses"]["202"] = {"description": "stored; delivery not known yet (status: sending)"}
+    return operation
+
+
 def spec() -> Dict[str, Any]:
     with_id = {"parameters": [SESSION_ID]}
     return {
@@ -43,8 +53,7 @@ def spec() -> Dict[str, Any]:
                                           {"name": "skill", "in": "query", "schema": {"type": "string"}}]}},
             "/api/sessions/{session_id}": {**with_id, "get": _op("The session, its context and messages")},
             "/api/sessions/{session_id}/accept": {**with_id, "post": _op("Take the session", errors="401 403 404 409")},
-            "/api/sessions/{session_id}/messages": {**with_id, "post": _op(
-                "Write to the customer", {"text": {"type": "string"}}, "201", "400 401 403 404 409 502")},
+            "/api/sessions/{session_id}/messages": {**with_id, "post": _message_op()},
             "/api/sessions/{session_id}/notes": {**with_id, "post": _op(
                 "An internal note, never shown to the customer", {"text": {"type": "string"}}, "201", "400 401 404")},
             "/api/sessions/{session_id}/transfer": {**with_id, "post": _op(
