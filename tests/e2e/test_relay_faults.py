@@ -246,3 +246,44 @@ def test_action_server_down_at_a_transfer_the_customer_gets_the_callback_offer(r
         assert not relay.tracker(sender)["paused"]
     finally:
         actions.respawn()
+
+
+@pytest.mark.browser
+def test_the_console_shows_each_message_sending_then_delivered(relay: Servers) -> None:
+    import shutil
+
+    from tests.conftest import require
+    from tests.e2e.test_webchat_browser import CHROMIUM, FLAGS
+
+    require(shutil.which("chromium") is not None or Path(CHROMIUM).exists(),
+            "Debian's chromium is not installed (make test installs it with apt-get)")
+    from playwright.sync_api import expect, sync_playwright
+
+    sender, session_id = accepted(relay)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"{relay.handoff_url}/")
+            page.fill("#token", AGENT_TOKEN)
+            page.click("#login button")
+            page.locator("#queue li", has_text=sender).click()
+            page.fill("#text", "First, while all is well.")
+            page.keyboard.press("Enter")
+            expect(page.locator("#messages li.agent").last).to_contain_text("delivered")
+            rasa = relay.process("rasa")
+            rasa.signal(signal.SIGSTOP)  # no answer in time: the console must not claim either way
+            try:
+                page.fill("#text", "Second, while Rasa is frozen.")
+                page.keyboard.press("Enter")
+                expect(page.locator("#messages li.agent").last).to_contain_text("sending…", timeout=15_000)
+            finally:
+                rasa.signal(signal.SIGCONT)
+            # the reconciliation finds it in the tracker, and the console is told
+            expect(page.locator("#messages li.agent").last).to_contain_text("delivered", timeout=40_000)
+            assert page.locator("#messages li.agent").count() == 2
+        finally:
+            browser.close()
+    (second,) = [m for m in messages(relay, session_id, "agent") if m["text"].startswith("Second")]
+    assert bot_events_with(relay, sender, second["id"]) == 1
+    close(relay, session_id)
