@@ -5,8 +5,9 @@ A background job of the service, every HANDOFF_RECONCILE seconds:
 - a session assigned or active whose conversation is not paused any more: a session
   left as a message and accepted is paused again (the agent has the chat); any other
   was handed back or released, and is closed as returned;
-- a conversation still paused whose session was closed or left as a message, with no
-  other session open for it: resumed, and the customer is told the bot is back;
+- a conversation still paused whose session was closed (in the last `window` seconds) or
+  left as a message, with no other session open for it: resumed, and the customer is
+  told the bot is back;
 - an agent message whose delivery was unknown is settled by looking for its id in the
   tracker: delivered or failed (and a failed one that did arrive becomes delivered).
 
@@ -30,8 +31,10 @@ BOT_IS_BACK = "You're back with the shop assistant now. Write again if you'd lik
 
 
 class Reconciler:
-    def __init__(self, store: SessionStore, rasa: RasaClient, settle_seconds: float, grace: float = 10.0) -> None:
+    def __init__(self, store: SessionStore, rasa: RasaClient, settle_seconds: float, grace: float = 10.0,
+                 window: float = 600.0) -> None:
         self.store, self.rasa, self.settle_seconds, self.grace = store, rasa, settle_seconds, grace
+        self.window = window  # closed sessions are looked at this long after they closed
 
     async def run_once(self, now: Optional[datetime] = None) -> List[str]:
         """One round; what was repaired, in words."""
@@ -41,7 +44,7 @@ class Reconciler:
             for session in await self.store.list((ASSIGNED, ACTIVE)):
                 if _older(session.assigned_at, now, self.grace):
                     repaired += await self._open_session(session)
-            recent = now - timedelta(hours=1)
+            recent = now - timedelta(seconds=self.window)
             for session in await self.store.list(CLOSED + (QUEUED,), since=now - timedelta(days=1)):
                 left = session.status == QUEUED and session.left_message_at is not None
                 if left and _older(session.left_message_at, now, self.grace) or (
