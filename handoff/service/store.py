@@ -149,18 +149,6 @@ def _session(row: Any) -> Session:
                    external_id=row.external_id, left_message_at=_utc(row.left_message_at))
 
 
-@dataclass(frozen=True)
-class _Row:
-    seq: int
-    session_id: str
-    sender: str
-    author: Optional[str]
-    text: str
-    at: datetime
-    msg_key: Optional[str]
-    status: Optional[str]
-
-
 def _message(row: Any) -> Message:
     return Message(seq=row.seq, session_id=row.session_id, sender=row.sender, author=row.author, text=row.text,
                    at=_utc(row.at), key=row.msg_key, status=row.status)
@@ -358,7 +346,8 @@ class SessionStore:
             if found is None:
                 raise
             return found, False
-        return await self._changed("message", _message(_Row(seq=seq, **row))), True
+        message = Message(seq, session_id, sender, author, text, row["at"], key, status)
+        return await self._changed("message", message), True
 
     async def keyed(self, session_id: str, key: str) -> Optional[Message]:
         query = messages.select().where(messages.c.session_id == session_id).where(messages.c.msg_key == key)
