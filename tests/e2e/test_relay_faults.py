@@ -134,6 +134,10 @@ def test_rasa_killed_with_messages_in_its_outbox_loses_and_doubles_nothing(relay
 
 
 def test_agent_message_with_rasa_frozen_past_the_timeout_arrives_once(relay: Servers) -> None:
+    agent_message_with_rasa_frozen(relay)
+
+
+def agent_message_with_rasa_frozen(relay: Servers) -> None:
     sender, session_id = accepted(relay)
     path = f"/api/sessions/{session_id}/messages"
     rasa = relay.process("rasa")
@@ -155,6 +159,10 @@ def test_agent_message_with_rasa_frozen_past_the_timeout_arrives_once(relay: Ser
 
 
 def test_service_killed_mid_send_gives_no_false_failure_and_no_duplicate(relay: Servers) -> None:
+    service_killed_mid_send(relay)
+
+
+def service_killed_mid_send(relay: Servers) -> None:
     sender, session_id = accepted(relay)
     path = f"/api/sessions/{session_id}/messages"
     rasa, service = relay.process("rasa"), relay.process("handoff")

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 import yaml
 
 from tests.conftest import require
-from tests.e2e.test_relay_faults import AGENTS, accepted, api, close, customer_lines
+from tests.e2e.test_relay_faults import (AGENTS, accepted, agent_message_with_rasa_frozen, api, close,
+                                         customer_lines, service_killed_mid_send)
 from tests.e2e.test_scale_out import PG, POSTGRES, _delete_queue, listening
 from tests.servers import SERVICE_TOKEN, Servers
 
@@ -42,7 +43,8 @@ def scaled(test_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                  "event_broker": {"type": "pika", "url": "127.0.0.1", "port": 5672, "username": "guest",
                                   "password": "guest", "queues": [queue]}}
     env = {"HANDOFF_RABBITMQ_URL": RABBITMQ, "HANDOFF_RABBITMQ_QUEUE": queue, "HANDOFF_AGENTS": str(agents),
-           "HANDOFF_DB_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}", "HANDOFF_RECONCILE": "2"}
+           "HANDOFF_DB_URL": f"{POSTGRES}?options=-csearch_path%3D{schema}", "HANDOFF_RECONCILE": "2",
+           "HANDOFF_RASA_TIMEOUT": "4"}
     running = Servers(workdir, test_model, endpoints=endpoints, env=env)
     try:
         yield running.start()
@@ -106,3 +108,25 @@ def test_concurrent_accepts_on_postgresql_stop_at_capacity(scaled: Servers) -> N
         thread.join()
     assert sorted(r.status_code for r in results) == [200, 200, 200, 409, 409, 409]
     assert "the limit is 3" in next(r for r in results if r.status_code == 409).json()["error"]
+
+
+def test_agent_message_with_rasa_frozen_arrives_once(scaled: Servers) -> None:
+    agent_message_with_rasa_frozen(scaled)
+
+
+def test_service_killed_mid_send_gives_no_false_failure_and_no_duplicate(scaled: Servers) -> None:
+    service_killed_mid_send(scaled)
+
+
+def test_rasa_killed_with_messages_in_rabbitmq_loses_and_doubles_nothing(scaled: Servers) -> None:
+    sender, session_id = accepted(scaled)
+    service = scaled.process("handoff")
+    service.signal(signal.SIGSTOP)  # the consumer stops: RabbitMQ holds the events
+    sent = ["first before the crash", "second before the crash", "third before the crash"]
+    try:
+        for text in sent:
+            scaled.say(sender, text)
+        scaled.process("rasa").signal(signal.SIGKILL)  # the last test of the module: Rasa stays down
+    finally:
+        service.signal(signal.SIGCONT)
+    assert customer_lines(scaled, session_id, 3) == sent
