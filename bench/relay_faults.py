@@ -100,7 +100,7 @@ class Bench:
         """As the console: one id, retried until the message is delivered."""
         key = f"{sender}-{len(self.agent_sent.setdefault(sender, []))}"
         self.agent_sent[sender].append(key)
-        for _ in range(120):
+        for _ in range(300):
             answer = await self.call("POST", self.api(f"/api/sessions/{session_id}/messages"),
                                      {"text": text, "id": key}, ok=(201, 202, 502))
             if (answer.get("message") or {}).get("status") == "delivered":
