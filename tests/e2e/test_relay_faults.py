@@ -214,9 +214,12 @@ def test_concurrent_accepts_stop_at_capacity_and_the_loser_hears_the_truth(relay
     assert sorted(r.status_code for r in results) == [200, 200, 200, 409, 409, 409]
     refusal = next(r for r in results if r.status_code == 409).json()["error"]
     assert "kim has 3 open chats and the limit is 3" in refusal
+    # Which three kim won depends on the threads' timing: the race is for one kim could not take.
+    queued = {s["id"] for s in api(relay, "GET", "/api/sessions?status=queued", token=AGENTS["lee"]).json()["sessions"]}
+    free = next(i for i in ids if i in queued)
     race: List[requests.Response] = []
     threads = [threading.Thread(target=lambda name=name: race.append(
-        api(relay, "POST", f"/api/sessions/{ids[-1]}/accept", token=AGENTS[name]))) for name in ("lee", "max")]
+        api(relay, "POST", f"/api/sessions/{free}/accept", token=AGENTS[name]))) for name in ("lee", "max")]
     for thread in threads:
         thread.start()
     for thread in threads:
