@@ -5,7 +5,8 @@ HandoffError
 ├── SessionError     a live-agent session cannot do what was asked
 │   ├── SessionNotFound   no session with that id
 │   ├── SessionConflict   the session is not in a state that allows it (already taken, closed...)
-│   └── CapacityReached   the agent already has as many open chats as they may
+│   ├── CapacityReached   the agent already has as many open chats as they may
+│   └── MessageIdTaken    a message id given again with another text
 ├── RequestError     a request to the handoff service is not acceptable
 │   ├── BadRequest        malformed body or parameter (400)
 │   ├── Unauthorized      no or unknown token (401)
@@ -51,6 +52,13 @@ class CapacityReached(SessionError):
         self.agent, self.open_chats, self.capacity = agent, open_chats, capacity
         super().__init__("", f"{agent} has {open_chats} open chats and the limit is {capacity}; close or hand "
                              "back one first")
+
+
+class MessageIdTaken(SessionError):
+    def __init__(self, session_id: str, key: str) -> None:
+        self.key = key
+        super().__init__(session_id, f"the id '{key}' is another message's in this session; give a new message "
+                                     "a new id (the same id is for sending the same text again)")
 
 
 class RequestError(HandoffError):

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from handoff.errors import BadRequest, DeliveryUnknown, RasaUnavailable, SessionConflict
+from handoff.errors import BadRequest, DeliveryUnknown, MessageIdTaken, RasaUnavailable, SessionConflict
 from handoff.service.rasa_client import RasaClient
 from handoff.service.store import ASSIGNED, DELIVERED, FAILED, SENDING, Message, Session, SessionStore
 
@@ -36,7 +36,7 @@ async def send_once(store: SessionStore, rasa: RasaClient, session: Session, tex
     message, new = await store.add_once(session.id, "agent", text, key, author, SENDING)
     if not new:
         if message.text != text:
-            raise BadRequest(f"the id '{key}' is another message's in this session; give a new message a new id")
+            raise MessageIdTaken(session.id, key)
         if message.status == DELIVERED:
             return message
         if await rasa.delivered(session.conversation_id, key):

@@ -12,10 +12,11 @@ ERRORS = {
     "401": "no token or an unknown one",
     "403": "the agent may not do this",
     "404": "no such session",
-    "409": "the session is not in a state that allows it",
+    "409": "the session is not in a state that allows it (or, for a message, its id is another message's)",
     "413": "the body is larger than HANDOFF_MAX_BODY_BYTES",
     "429": "too many requests or failed logins: wait Retry-After seconds",
     "502": "Rasa or the connector could not be reached",
+    "504": "Rasa did not answer in time: done or not, closing again is safe",
 }
 STATUS_LIST = f"({'|'.join(STATUSES)})"
 SESSION_ID = {"name": "session_id", "in": "path", "required": True,
@@ -132,7 +133,7 @@ def spec() -> Dict[str, Any]:
                 "Back to the queue for another skill or agent", {"200": ONE_SESSION}, "400 403 404 409",
                 body="transfer")},
             "/api/sessions/{session_id}/close": {**with_id, "post": _op(
-                "End the chat; return_to_bot hands the customer back to the bot", {"200": ONE_SESSION},
-                "400 403 404 409 502", body="close")},
+                "End the chat; return_to_bot hands the customer back to the bot (again after a fault: safe)",
+                {"200": ONE_SESSION}, "400 403 404 409 502 504", body="close")},
         },
     }

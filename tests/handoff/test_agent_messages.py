@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import pytest
 
-from handoff.errors import DeliveryUnknown, RasaUnavailable
+from handoff.errors import DeliveryUnknown, MessageIdTaken, RasaUnavailable
 from handoff.relay.agent_messages import send_once
 from handoff.relay.reconcile import Reconciler
 from handoff.service.store import ACTIVE, DELIVERED, FAILED, SENDING, SessionStore
@@ -88,3 +88,11 @@ async def test_reconciliation_settles_unknown_deliveries(desk) -> None:
     assert states == {"m1": DELIVERED, "m2": FAILED} and len(repaired) == 2
     notes = [m.text for m in await store.messages(session.id) if m.sender == "system"]
     assert any("message m2 was failed" in note for note in notes)
+
+
+async def test_an_id_given_again_with_another_text_is_a_conflict_and_nothing_is_sent(desk) -> None:
+    store, session, rasa = desk
+    await send_once(store, rasa, session, "Hi", "sam", "m1", settle=60)
+    with pytest.raises(MessageIdTaken, match="another message's"):
+        await send_once(store, rasa, session, "Something else", "sam", "m1", settle=60)
+    assert rasa.said == ["m1"]
