@@ -77,5 +77,8 @@ class MessageGuard(GraphComponent):
             message.data[INTENT] = {"name": FALLBACK_INTENT, "confidence": 1.0}
             message.data[INTENT_RANKING_KEY] = [message.data[INTENT]]
             message.data[ENTITIES] = []
+            # Its own reply says what went wrong: the message is not a request outside the
+            # bot's coverage (the gray-area trigger must not count it as one).
+            message.data.pop("coverage", None)
             message.set(GUARD_KEY, {"reason": reason}, add_to_output=True)
         return messages

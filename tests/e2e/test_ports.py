@@ -104,7 +104,7 @@ def system(test_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     ports = {name: free_port() for name in ("RASA_PORT", "ACTIONS_PORT", "HANDOFF_PORT", "WEB_PORT")}
     assert not {5005, 5055, 5006, 8080} & set(ports.values())
     env = {key: value for key, value in base_env().items()
-           if key not in ("ACTIONS_URL", "HANDOFF_URL", "RASA_URL", "SHOP_DATA_DIR", "MAKEFLAGS", "VENV")}
+           if key not in ("ACTIONS_URL", "HANDOFF_URL", "RASA_URL", "SHOP_DATA_DIR", "MAKEFLAGS", "VENV", "CORS_ORIGINS")}
     env.update({name: str(port) for name, port in ports.items()},
                HOST="127.0.0.1", RASA_TOKEN=TOKEN, HANDOFF_AGENT_TOKEN=AGENT_TOKEN, HANDOFF_AGENT_IDLE="86400")
     log = app / "make-start.log"
