@@ -14,7 +14,8 @@ from handoff.relay.ids import PENDING, event_id, new_id
 from handoff.service.queue_exit import customer_leaves, wants_to_leave
 from handoff.service.rasa_client import RasaClient
 from handoff.service.settings import ServiceSettings, shown_as
-from handoff.service.store import ACTIVE, ASSIGNED, OPEN, QUEUED, RESOLVED, RETURNED, Message, Session, SessionStore
+from handoff.service.store import (ACTIVE, ASSIGNED, CLOSED, OPEN, QUEUED, RESOLVED, RETURNED, Message, Session,
+                                   SessionStore)
 
 logger = logging.getLogger(__name__)
 HANDED_BACK = "You're back with the shop assistant now."
@@ -92,7 +93,10 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     if event.get("event") != "user":
         return None, False
     session = await store.open_for(str(event.get("sender_id", "")))
-    if session is None or float(event.get("timestamp") or 0) <= session.created_at.timestamp():
+    written = float(event.get("timestamp") or 0)
+    if session is None:
+        return await _arrived_after_close(store, event, written)
+    if written <= session.created_at.timestamp():
         return None, False
     message, new = await store.add_once(session.id, "customer", str(event.get("text") or ""), event_id(event))
     await app.ctx.backlog.update(session.id, event.get(PENDING))
@@ -103,6 +107,23 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     if session.customer_waiting and wants_to_leave(event, settings.leave_intents, settings.leave_confidence):
         app.add_task(_customer_leaves(app, session))  # not on the broker's time: it talks to Rasa
     return message, True
+
+
+async def _arrived_after_close(store: SessionStore, event: Dict[str, Any],
+                               written: float) -> Tuple[Optional[Message], bool]:
+    """Written while the chat was open, delivered after the agent closed it (it was still on its
+    way): kept on that session with a note, so it is not lost and someone can answer it."""
+    last = await store.open_for(str(event.get("sender_id", "")), CLOSED)
+    if last is None or last.closed_at is None:
+        return None, False
+    if not last.created_at.timestamp() < written <= last.closed_at.timestamp():
+        return None, False
+    message, new = await store.add_once(last.id, "customer", str(event.get("text") or ""), event_id(event))
+    if new:
+        logger.warning("session %s: a customer message arrived after the chat was closed", last.id)
+        await store.add_message(last.id, "system", "the message above was written before the chat was closed and "
+                                "arrived after it; the customer has had no answer to it")
+    return message, new
 
 
 async def _customer_leaves(app: Sanic, session: Session) -> None:
