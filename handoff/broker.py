@@ -5,33 +5,49 @@ embedded default (endpoints.yml); scaled out, Rasa's own Pika broker takes its p
     event_broker:
       type: handoff.broker.HandoffEventBroker
       url: http://127.0.0.1:5006        # the handoff service
+      outbox: var/outbox.db             # default: $SHOP_DATA_DIR/outbox.db
       # the token is HANDOFF_SERVICE_TOKEN from the environment
 
-Events are sent one at a time from a queue, in the order Rasa published them, with
-retries and backoff; an event that still cannot be delivered is logged as an error."""
+Nothing is lost: each customer event gets an id and is written to the outbox
+(handoff.relay.outbox) before anything is sent, and leaves it only when the service
+has taken it (or already had it: the service recognises the id). Delivery runs one
+lane per conversation, so a conversation's events arrive in the order Rasa published
+them while conversations go concurrently; a lane retries with backoff for as long as
+it takes. On start, the broker resends whatever the outbox still holds. Each event
+carries how many more of its conversation are waiting, which the agent's console
+shows while a backlog drains."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+import random
 from asyncio import AbstractEventLoop
+from pathlib import Path
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from handoff.http import RETRYABLE, HttpClient
+from handoff.relay.ids import EVENT_ID, PENDING, new_id
+from handoff.relay.outbox import Entry, Outbox
 
 logger = logging.getLogger(__name__)
 FORWARDED = ("user",)
+REFUSED = (400, 413, 422)    # the service will never take it: kept in the outbox, not retried
 
 
 class HandoffEventBroker(EventBroker):
-    def __init__(self, url: str, token: str, retries: int = 3, timeout: float = 5.0) -> None:
+    def __init__(self, url: str, token: str, outbox: Outbox, timeout: float = 10.0, max_backoff: float = 2.0,
+                 concurrency: int = 32) -> None:
         self.url = url.rstrip("/")
-        self._http = HttpClient(timeout, retries, headers={"Authorization": f"Bearer {token}"})
-        self._queue: Optional[asyncio.Queue] = None
-        self._worker: Optional[asyncio.Task] = None
+        self.outbox, self.max_backoff = outbox, max_backoff
+        self._http = HttpClient(timeout, 0, headers={"Authorization": f"Bearer {token}"})
+        self._lanes: Dict[str, asyncio.Task] = {}
+        self._concurrency = concurrency
+        self._slots: Optional[asyncio.Semaphore] = None
+        self._failing = False
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig,
@@ -40,43 +56,82 @@ class HandoffEventBroker(EventBroker):
             raise ValueError("event_broker of type handoff.broker.HandoffEventBroker needs the 'url' of the "
                              "handoff service in endpoints.yml")
         token = os.environ.get("HANDOFF_SERVICE_TOKEN", "")  # its own secret, never Rasa's
-        return cls(broker_config.url, token)
+        default = Path(os.environ.get("SHOP_DATA_DIR", "var")) / "outbox.db"
+        broker = cls(broker_config.url, token, Outbox(Path(broker_config.kwargs.get("outbox") or default)))
+        broker.resend_pending()
+        return broker
 
     def publish(self, event: Dict[Text, Any]) -> None:
         if event.get("event") not in FORWARDED:
             return
-        if self._queue is None:
-            self._queue = asyncio.Queue()
-            self._worker = asyncio.get_event_loop().create_task(self._deliver_all())
-        self._queue.put_nowait(event)
+        conversation = str(event.get("sender_id", ""))
+        event = {**event, EVENT_ID: event.get(EVENT_ID) or new_id()}
+        self.outbox.add(event[EVENT_ID], conversation, event)
+        self._run_lane(conversation)
 
-    async def _deliver_all(self) -> None:
-        assert self._queue is not None
-        while True:
-            event = await self._queue.get()
-            try:
-                await self._deliver(event)
-            finally:
-                self._queue.task_done()
+    def resend_pending(self) -> None:
+        """Start delivering what the outbox kept from before a restart."""
+        waiting = self.outbox.conversations()
+        if waiting:
+            logger.info("resending %d events of %d conversations kept in %s", self.outbox.pending(), len(waiting),
+                        self.outbox.path)
+        for conversation in waiting:
+            self._run_lane(conversation)
 
-    async def _deliver(self, event: Dict[Text, Any]) -> None:
+    def _run_lane(self, conversation: str) -> None:
+        if conversation not in self._lanes:
+            self._lanes[conversation] = asyncio.get_event_loop().create_task(self._lane(conversation))
+
+    async def _lane(self, conversation: str) -> None:
+        """Deliver the conversation's events one after the other until none is left."""
         try:
-            reply = await self._http.post(f"{self.url}/api/events", json=event)
-        except RETRYABLE as exc:
-            logger.error("could not deliver an event of %s to the handoff service at %s: %r",
-                         event.get("sender_id"), self.url, exc)
-            return
-        if reply.status >= 500:
-            logger.error("the handoff service kept failing on an event of %s", event.get("sender_id"))
-        elif reply.status >= 400:
-            logger.error("handoff service refused an event (%s): %s", reply.status, reply.text[:200])
+            while True:
+                entry = self.outbox.next_for(conversation)
+                if entry is None:
+                    return
+                await self._deliver(entry)
+        finally:
+            self._lanes.pop(conversation, None)
+
+    async def _deliver(self, entry: Entry) -> None:
+        """Until the service takes it (or refuses it for good)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._concurrency)
+        attempt = 0
+        while True:
+            body = {**entry.event, PENDING: self.outbox.pending(entry.conversation_id) - 1}
+            try:
+                async with self._slots:
+                    reply = await self._http.post(f"{self.url}/api/events", json=body)
+                problem = None if reply.ok else f"answered {reply.status}: {reply.text[:200]}"
+            except RETRYABLE as exc:
+                reply, problem = None, f"could not be reached ({exc!r})"
+            if problem is None:
+                self.outbox.done(entry.seq)
+                if self._failing:
+                    self._failing = False
+                    logger.info("the handoff service at %s takes events again", self.url)
+                return
+            if reply is not None and reply.status in REFUSED:
+                logger.error("the handoff service refused event %s of %s for good (%s); it stays in %s",
+                             entry.event_id, entry.conversation_id, problem, self.outbox.path)
+                self.outbox.refuse(entry.seq, problem)
+                return
+            if not self._failing or attempt % 20 == 19:
+                logger.error("the handoff service at %s %s; %d customer messages wait in %s and are retried",
+                             self.url, problem, self.outbox.pending(), self.outbox.path)
+                self._failing = True
+            await asyncio.sleep(min(self.max_backoff, 0.1 * 2 ** attempt) * random.uniform(0.8, 1.2))
+            attempt += 1
 
     async def close(self) -> None:
-        if self._queue is not None:
-            try:
-                await asyncio.wait_for(self._queue.join(), timeout=5)
-            except asyncio.TimeoutError:
-                logger.error("%d events were not delivered to the handoff service", self._queue.qsize())
-        if self._worker is not None:
-            self._worker.cancel()
+        """What is not delivered stays in the outbox for the next start."""
+        lanes = list(self._lanes.values())
+        if lanes:
+            done, waiting = await asyncio.wait(lanes, timeout=5)
+            for lane in waiting:
+                lane.cancel()
+            if waiting:
+                logger.warning("%d events stay in %s for the next start", self.outbox.pending(), self.outbox.path)
         await self._http.close()
+        self.outbox.close()

@@ -4,13 +4,16 @@ HandoffError
 ├── ConfigError      handoff.yml has a wrong key, type or value (names file, key, what is allowed)
 ├── SessionError     a live-agent session cannot do what was asked
 │   ├── SessionNotFound   no session with that id
-│   └── SessionConflict   the session is not in a state that allows it (already taken, closed...)
+│   ├── SessionConflict   the session is not in a state that allows it (already taken, closed...)
+│   ├── CapacityReached   the agent already has as many open chats as they may
+│   └── MessageIdTaken    a message id given again with another text
 ├── RequestError     a request to the handoff service is not acceptable
 │   ├── BadRequest        malformed body or parameter (400)
 │   ├── Unauthorized      no or unknown token (401)
 │   ├── Forbidden         the agent may not do this (403)
 │   └── NotFound          something the request names does not exist (404)
 ├── RasaUnavailable  the Rasa server could not be reached or refused a call
+│   └── DeliveryUnknown   Rasa did not answer in time: the call may or may not have been done
 └── ConnectorUnavailable  a live-agent connector (webhook, Chatwoot) failed
 """
 from __future__ import annotations
@@ -44,6 +47,20 @@ class SessionConflict(SessionError):
                                      "reload the queue to see its current state")
 
 
+class CapacityReached(SessionError):
+    def __init__(self, agent: str, open_chats: int, capacity: int) -> None:
+        self.agent, self.open_chats, self.capacity = agent, open_chats, capacity
+        super().__init__("", f"{agent} has {open_chats} open chats and the limit is {capacity}; close or hand "
+                             "back one first")
+
+
+class MessageIdTaken(SessionError):
+    def __init__(self, session_id: str, key: str) -> None:
+        self.key = key
+        super().__init__(session_id, f"the id '{key}' is another message's in this session; give a new message "
+                                     "a new id (the same id is for sending the same text again)")
+
+
 class RequestError(HandoffError):
     status = 400
 
@@ -68,6 +85,10 @@ class RasaUnavailable(HandoffError):
     def __init__(self, url: str, problem: str) -> None:
         self.url = url
         super().__init__(f"Rasa at {url} {problem}; check that it runs with --enable-api and the same RASA_TOKEN")
+
+
+class DeliveryUnknown(RasaUnavailable):
+    """The request left but no answer came back: look before sending it again."""
 
 
 class ConnectorUnavailable(HandoffError):

@@ -1,7 +1,13 @@
 """HandoffPolicy: on every customer turn, runs the triggers of handoff.yml on the
 conversation so far. When one fires it predicts ``action_handoff`` (transfer) or
 ``action_offer_human`` (offer) and records the evidence in the slot
-``handoff_reasons``; otherwise it abstains. Priority above RulePolicy (6)."""
+``handoff_reasons``; otherwise it abstains. Priority above RulePolicy (6).
+
+The customer is never left without an answer: when ``action_handoff`` or
+``action_offer_human`` ran but said nothing (the action server could not be reached:
+Rasa logs the error and goes on with no events), it predicts ``utter_handoff_unreachable``,
+a response of the domain that Rasa sends by itself: our team cannot be reached now, and
+the offer of a callback."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,13 +20,16 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import ActionExecuted, SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from handoff.config import HandoffConfig
 from handoff.conversation import HANDOFF_SLOT, build_view
 from handoff.engine import decide
+
+SPEAKING_ACTIONS = ("action_handoff", "action_offer_human")  # each always says something when it runs
+UNREACHABLE = "utter_handoff_unreachable"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
@@ -38,10 +47,19 @@ class HandoffPolicy(Policy):
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource
 
+    @staticmethod
+    def _went_silent(tracker: DialogueStateTracker) -> bool:
+        """Did one of the handoff's actions just run without a word (nor a pause)?"""
+        latest = tracker.events[-1] if tracker.events else None
+        return isinstance(latest, ActionExecuted) and latest.action_name in SPEAKING_ACTIONS
+
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
         abstain = self._default_predictions(domain)
+        if self._went_silent(tracker) and UNREACHABLE in domain.action_names_or_texts:
+            abstain[domain.index_for_action(UNREACHABLE)] = 1.0
+            return self._prediction(abstain, is_no_user_prediction=True)
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.is_paused():
             return self._prediction(abstain)
         decision = decide(build_view(e.as_dict() for e in tracker.events), self.handoff)

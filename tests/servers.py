@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import requests
 import yaml
@@ -75,6 +75,24 @@ class Process:
     name: str
     popen: subprocess.Popen
     log: Path
+    cmd: List[str] = field(default_factory=list)
+    env: Dict[str, str] = field(default_factory=dict)
+    health: str = ""  # the URL that answers once it is up
+    ready: Optional[Callable[[requests.Response], bool]] = None  # ...with this answer
+
+    def signal(self, number: int) -> None:
+        """SIGKILL, SIGSTOP, SIGCONT... to this process (which the test started)."""
+        self.popen.send_signal(number)
+        if number == signal.SIGKILL:
+            self.popen.wait(timeout=15)
+
+    def respawn(self, timeout: float = 240) -> None:
+        """Start it again, same command, ports and files (killed first if it still runs)."""
+        if self.popen.poll() is None:
+            self.signal(signal.SIGKILL)
+        handle = self.log.open("a")
+        self.popen = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT)
+        wait_until_up(self, self.health, timeout, self.ready)
 
     def stop(self) -> None:
         if self.popen.poll() is None:
@@ -93,7 +111,7 @@ def start(name: str, cmd: List[str], workdir: Path, env: Dict[str, str]) -> Proc
     log = workdir / f"{name}.log"
     handle = log.open("w")
     popen = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    return Process(name, popen, log)
+    return Process(name, popen, log, cmd, env)
 
 
 def wait_until_up(process: Process, url: str, timeout: float = 240, ready: Optional[callable] = None) -> None:
@@ -157,10 +175,12 @@ class Servers:
                               "--credentials", str(credentials), "--endpoints", str(endpoints)],
                      self.workdir, env)
         self.processes.append(rasa)
+        rasa.health = f"{self.rasa_url}/status?token={TOKEN}"
         if start_actions:
-            wait_until_up(next(p for p in self.processes if p.name == "actions"), f"{self.actions_url}/health")
-        wait_until_up(rasa, f"{self.rasa_url}/status?token={TOKEN}",
-                      ready=lambda r: bool(r.json().get("model_file")))
+            actions.health = f"{self.actions_url}/health"
+            wait_until_up(actions, actions.health)
+        rasa.ready = lambda r: bool(r.json().get("model_file"))
+        wait_until_up(rasa, rasa.health, ready=rasa.ready)
         return self
 
     def start_handoff(self, env: Dict[str, str], port: Optional[int] = None) -> None:
@@ -171,8 +191,9 @@ class Servers:
                        "RASA_TOKEN": TOKEN, "RASA_JWT_SECRET": JWT_SECRET, "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
                        "HANDOFF_AGENT_IDLE": "86400", **self.env}
         service = start("handoff", [sys.executable, "-m", "handoff", "serve"], self.workdir, service_env)
+        service.health = f"{self.handoff_url}/health"
         self.processes.append(service)
-        wait_until_up(service, f"{self.handoff_url}/health")
+        wait_until_up(service, service.health)
         if self.agent_on_duty:  # as an agent's open console does
             requests.get(f"{self.handoff_url}/api/me", headers={"Authorization": f"Bearer {AGENT_TOKEN}"},
                          timeout=10).raise_for_status()
@@ -180,7 +201,13 @@ class Servers:
 
     def stop(self) -> None:
         for process in reversed(self.processes):
+            if process.popen.poll() is None:
+                process.signal(signal.SIGCONT)  # a test may have left it frozen
             process.stop()
+
+    def process(self, name: str) -> Process:
+        """The running process named `name` ("rasa", "actions", "handoff"), to kill, freeze or respawn."""
+        return next(p for p in reversed(self.processes) if p.name.split("-")[0] == name)
 
     def say(self, sender: str, text: str) -> List[dict]:
         response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",

@@ -10,6 +10,8 @@ from sanic import Sanic
 
 from handoff.connectors.base import LiveAgentConnector
 from handoff.connectors.console import ConsoleConnector
+from handoff.relay.backlog import Backlog
+from handoff.relay.reconcile import Reconciler
 from handoff.service import guard
 from handoff.service.answers import register_error_answers, strict_json
 from handoff.service.desk import relay_customer_event
@@ -37,11 +39,13 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.settings = settings
     app.ctx.throttle = Throttle(settings.throttle)
     app.ctx.store = store or SessionStore.from_url(settings.database_url)
-    app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token, jwt_secret=settings.rasa_jwt_secret)
+    app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token, timeout=settings.rasa_timeout,
+                                      jwt_secret=settings.rasa_jwt_secret)
     app.ctx.connector = connector or ConsoleConnector()
-    app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds,
-                        app.ctx.store if app.ctx.store.shared else None)
+    # Presence lives in the database, so a restart does not forget who is on duty.
+    app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds, app.ctx.store)
     app.ctx.hub = Hub()
+    app.ctx.backlog = Backlog(app.ctx.hub.publish)
     app.ctx.store.subscribe(app.ctx.hub.push)
     app.ctx.fanout = None
     if app.ctx.store.shared:  # other instances' changes reach this one's agents, and the other way
@@ -59,6 +63,7 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
     @app.listener("after_server_start")
     async def start_background(app: Sanic, _: Any) -> None:
         app.add_task(run_escalation(app.ctx.store, app.ctx.rasa, settings.escalate_after_seconds))
+        app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:
             app.add_task(app.ctx.fanout.run())
         app.add_task(run_queue_watch(app.ctx.store, app.ctx.rasa, app.ctx.duty.off_duty_reason,

@@ -4,15 +4,18 @@ and a customer's message during a handoff reaching the agent."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from sanic import Sanic
 
 from handoff.errors import ConnectorUnavailable, RasaUnavailable, SessionConflict
+from handoff.relay.agent_messages import send_once
+from handoff.relay.ids import PENDING, event_id, new_id
 from handoff.service.queue_exit import customer_leaves, wants_to_leave
 from handoff.service.rasa_client import RasaClient
 from handoff.service.settings import ServiceSettings, shown_as
-from handoff.service.store import ACTIVE, ASSIGNED, OPEN, QUEUED, RESOLVED, RETURNED, Message, Session, SessionStore
+from handoff.service.store import (ACTIVE, ASSIGNED, CLOSED, OPEN, QUEUED, RESOLVED, RETURNED, Message, Session,
+                                   SessionStore)
 
 logger = logging.getLogger(__name__)
 HANDED_BACK = "You're back with the shop assistant now."
@@ -28,10 +31,10 @@ async def tell_connector(app: Sanic, session: Session, call: str, *args: Any) ->
         await app.ctx.store.add_message(session.id, "system", str(exc))
 
 
-async def accept(app: Sanic, session: Session, agent: str) -> Session:
-    """Exactly one agent wins. A session left as a message has the bot in the chat: pause it,
-    so what the customer writes next goes to the person."""
-    accepted = await app.ctx.store.accept(session.id, agent)
+async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[int] = None) -> Session:
+    """Exactly one agent wins, within their capacity. A session left as a message has the bot in
+    the chat: pause it, so what the customer writes next goes to the person."""
+    accepted = await app.ctx.store.accept(session.id, agent, capacity)
     if accepted.left_message_at is not None:
         try:
             await app.ctx.rasa.pause(accepted.conversation_id)
@@ -45,45 +48,82 @@ async def accept(app: Sanic, session: Session, agent: str) -> Session:
     return accepted
 
 
-async def agent_says(app: Sanic, session: Session, text: str, author: str) -> Message:
+async def agent_says(app: Sanic, session: Session, text: str, author: str, key: Optional[str] = None) -> Message:
+    """Sent at most once per id (handoff.relay.agent_messages); the message's status says how it went."""
     if session.status not in (ASSIGNED, ACTIVE):
         raise SessionConflict(session.id, session.status, "written to")
-    await app.ctx.rasa.send_agent_message(session.conversation_id, text, author, shown_as(app.ctx.settings, author))
-    if session.status == ASSIGNED:
-        await app.ctx.store.activate(session.id)
-    return await app.ctx.store.add_message(session.id, "agent", text, author=author)
+    return await send_once(app.ctx.store, app.ctx.rasa, session, text, author, key or new_id(),
+                           app.ctx.settings.settle_seconds, shown_as=shown_as(app.ctx.settings, author))
 
 
 async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
+    """Idempotent: each step is done once (the last word has a fixed id, the resume happens only
+    while the conversation is paused), so after a fault the agent just closes again; closing
+    again what is closed the same way answers the closed session."""
+    wanted = RETURNED if back else RESOLVED
+    if session.status == wanted:
+        return session
     if session.status not in OPEN:
         raise SessionConflict(session.id, session.status, "closed")
     rasa: RasaClient = app.ctx.rasa
+    # The last word is the desk's notice (no agent's name in front), sent once under its fixed id.
+    last_word, key = (HANDED_BACK, f"back-{session.id}") if back else (ENDED, f"end-{session.id}")
+    await send_once(app.ctx.store, rasa, session, last_word, author, key, app.ctx.settings.settle_seconds,
+                    notice=wanted)
     if back:
-        await rasa.send_update(session.conversation_id, HANDED_BACK, "returned", agent=author)
         await rasa.hand_back(session.conversation_id)
     else:
-        await rasa.end(session.conversation_id, ENDED, author)
-    closed = await app.ctx.store.close(session.id, RETURNED if back else RESOLVED)
+        await rasa.resume(session.conversation_id)
+    try:
+        closed = await app.ctx.store.close(session.id, wanted)
+    except SessionConflict:
+        closed = await app.ctx.store.get(session.id)
+        if closed.status != wanted:
+            raise
+        return closed
     await tell_connector(app, closed, "closed")
     return closed
 
 
-async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Optional[Message]:
+async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optional[Message], bool]:
     """A Rasa event (from our broker or RabbitMQ): a customer's message during a handoff goes
-    to the session and its connector. Only what is written after the transfer: what came
-    before is in the context."""
+    to the session and its connector, once per event id: (the message, whether it is new).
+    Only what is written after the transfer: what came before is in the context."""
     store: SessionStore = app.ctx.store
     if event.get("event") != "user":
-        return None
+        return None, False
     session = await store.open_for(str(event.get("sender_id", "")))
-    if session is None or float(event.get("timestamp") or 0) <= session.created_at.timestamp():
-        return None
-    message = await store.add_message(session.id, "customer", str(event.get("text") or ""))
+    written = float(event.get("timestamp") or 0)
+    if session is None:
+        return await _arrived_after_close(store, event, written)
+    if written <= session.created_at.timestamp():
+        return None, False
+    message, new = await store.add_once(session.id, "customer", str(event.get("text") or ""), event_id(event))
+    await app.ctx.backlog.update(session.id, event.get(PENDING))
+    if not new:
+        return message, False  # a redelivery: the agent has it already
     await tell_connector(app, session, "customer_wrote", message)
     settings: ServiceSettings = app.ctx.settings
     if session.customer_waiting and wants_to_leave(event, settings.leave_intents, settings.leave_confidence):
         app.add_task(_customer_leaves(app, session))  # not on the broker's time: it talks to Rasa
-    return message
+    return message, True
+
+
+async def _arrived_after_close(store: SessionStore, event: Dict[str, Any],
+                               written: float) -> Tuple[Optional[Message], bool]:
+    """Written while the chat was open, delivered after the agent closed it (it was still on its
+    way): kept on that session with a note, so it is not lost and someone can answer it."""
+    last = await store.open_for(str(event.get("sender_id", "")), CLOSED)
+    if last is None or last.closed_at is None:
+        return None, False
+    if not last.created_at.timestamp() < written <= last.closed_at.timestamp():
+        return None, False
+    message, new = await store.add_once(last.id, "customer", str(event.get("text") or ""), event_id(event))
+    if new:
+        logger.warning("session %s: a customer message arrived after the chat was closed", last.id)
+        await store.add_message(last.id, "system", "the message above was written before the chat was closed and "
+                                "arrived after it; the customer has had no answer to it")
+    return message, new
 
 
 async def _customer_leaves(app: Sanic, session: Session) -> None:

@@ -1,7 +1,8 @@
 """Is anyone on duty? Business hours (HANDOFF_HOURS, in HANDOFF_TIMEZONE) and agent
 presence: an agent is present while their console or tool has called the API within
-the last HANDOFF_AGENT_IDLE seconds. With several service instances on one PostgreSQL
-database, presence is shared through it (written at most every few seconds per agent)."""
+the last HANDOFF_AGENT_IDLE seconds. Presence is kept in the sessions' database (written
+at most every few seconds per agent), so a restart does not empty the desk, and several
+service instances on one PostgreSQL database share it."""
 from __future__ import annotations
 
 import asyncio
@@ -57,7 +58,7 @@ class Hours:
 
 
 class PresenceStore(Protocol):
-    """Where several service instances share who is present (handoff.service.store.SessionStore)."""
+    """Where presence is kept (handoff.service.store.SessionStore)."""
 
     async def saw(self, agent: str, at: datetime) -> None: ...
 
@@ -68,7 +69,7 @@ class PresenceStore(Protocol):
 class Duty:
     hours: Optional[Hours]
     idle_seconds: float
-    shared: Optional[PresenceStore] = None  # several instances: presence in their common database
+    shared: Optional[PresenceStore] = None  # the database; None only in tests of this module
     seen: Dict[str, datetime] = field(default_factory=dict)
     _written: Dict[str, datetime] = field(default_factory=dict)
     _tasks: Set[asyncio.Task] = field(default_factory=set)

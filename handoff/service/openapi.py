@@ -12,10 +12,11 @@ ERRORS = {
     "401": "no token or an unknown one",
     "403": "the agent may not do this",
     "404": "no such session",
-    "409": "the session is not in a state that allows it",
+    "409": "the session is not in a state that allows it (or, for a message, its id is another message's)",
     "413": "the body is larger than HANDOFF_MAX_BODY_BYTES",
     "429": "too many requests or failed logins: wait Retry-After seconds",
     "502": "Rasa or the connector could not be reached",
+    "504": "Rasa did not answer in time: done or not, closing again is safe",
 }
 STATUS_LIST = f"({'|'.join(STATUSES)})"
 SESSION_ID = {"name": "session_id", "in": "path", "required": True,
@@ -59,6 +60,15 @@ def _query(name: str, schema: Dict[str, Any], description: str) -> Dict[str, Any
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
+def _message_op() -> Dict[str, Any]:
+    """201 delivered; 202 stored with its delivery not known yet; the same `id` again is the same message."""
+    operation = _op("Write to the customer (at most once per id; the service makes one if absent)",
+                    {"201": ONE_MESSAGE, "202": ONE_MESSAGE}, "400 403 404 409 502", body="message")
+    operation["responses"]["201"]["description"] = "delivered (status: delivered)"
+    operation["responses"]["202"]["description"] = "stored; delivery not known yet (status: sending)"
+    return operation
+
+
 def spec() -> Dict[str, Any]:
     with_id = {"parameters": [SESSION_ID]}
     opened = {"type": "object", "required": ["session", "position", "estimated_wait_seconds", "on_duty"],
@@ -84,8 +94,11 @@ def spec() -> Dict[str, Any]:
                 body="handoff", security="service")},
             "/api/events": {"post": _op(
                 "A Rasa event; a customer's message during a handoff reaches the agent (event broker)",
-                {"200": {"type": "object", "properties": {"relayed": {"const": False}}, "required": ["relayed"]},
-                 "201": {"type": "object", "properties": {"relayed": {"const": True}, "message": MESSAGE},
+                {"200": {"type": "object", "required": ["relayed"], "description": "not relayed, or a redelivery "
+                         "(the same handoff_event_id): taken, not stored twice", "properties": {
+                             "relayed": {"type": "boolean"}, "duplicate": {"const": True}, "message": MESSAGE}},
+                 "201": {"type": "object", "properties": {"relayed": {"const": True}, "duplicate": {"const": False},
+                                                         "message": MESSAGE},
                          "required": ["relayed", "message"]}}, "400", body="event", security="service")},
             "/api/ratings": {"post": _op(
                 "The customer's 1-5 rating of a handed-back session, once (action server)", {"200": ONE_SESSION},
@@ -105,20 +118,22 @@ def spec() -> Dict[str, Any]:
             "/api/sessions/{session_id}": {**with_id, "get": _op(
                 "The session, its context and its messages",
                 {"200": {"type": "object", "properties": {"session": SESSION, "messages": {
-                    "type": "array", "items": MESSAGE}}, "required": ["session", "messages"]}}, "400 404",
+                    "type": "array", "items": MESSAGE}, "relay": {
+                        "type": "object", "description": "customer messages still on their way to the service",
+                        "properties": {"pending": {"type": "integer", "minimum": 0}}, "required": ["pending"]}},
+                    "required": ["session", "messages"]}}, "400 404",
                 parameters=[_query("after", {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
                                    "only messages after this seq")])},
             "/api/sessions/{session_id}/accept": {**with_id, "post": _op(
                 "Take the session", {"200": ONE_SESSION}, "403 404 409")},
-            "/api/sessions/{session_id}/messages": {**with_id, "post": _op(
-                "Write to the customer", {"201": ONE_MESSAGE}, "400 403 404 409 502", body="text")},
+            "/api/sessions/{session_id}/messages": {**with_id, "post": _message_op()},
             "/api/sessions/{session_id}/notes": {**with_id, "post": _op(
                 "An internal note, never shown to the customer", {"201": ONE_MESSAGE}, "400 404", body="text")},
             "/api/sessions/{session_id}/transfer": {**with_id, "post": _op(
                 "Back to the queue for another skill or agent", {"200": ONE_SESSION}, "400 403 404 409",
                 body="transfer")},
             "/api/sessions/{session_id}/close": {**with_id, "post": _op(
-                "End the chat; return_to_bot hands the customer back to the bot", {"200": ONE_SESSION},
-                "400 403 404 409 502", body="close")},
+                "End the chat; return_to_bot hands the customer back to the bot (again after a fault: safe)",
+                {"200": ONE_SESSION}, "400 403 404 409 502 504", body="close")},
         },
     }

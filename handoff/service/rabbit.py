@@ -1,7 +1,9 @@
 """Scaled out, Rasa publishes its events to RabbitMQ with its own Pika broker
 (endpoints.yml `event_broker: type: pika`, listing this queue under `queues`); the
 handoff service consumes that queue instead of receiving our broker's POSTs. Messages
-are acknowledged only after they were handled, so nothing is lost on a restart."""
+are acknowledged only after they were handled, so nothing is lost on a restart; one that
+was stored but not acknowledged comes again, and is recognised by its event id
+(handoff.relay.ids) and not stored twice."""
 from __future__ import annotations
 
 import json

@@ -15,6 +15,10 @@ MAX_LINES = 300      # transcript lines, turns
 NAME = {"type": "string", "minLength": 1, "maxLength": MAX_NAME}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
 STATUSES = ("queued", "assigned", "active", "resolved", "returned", "abandoned")
+MAX_MESSAGE_ID = 80  # handoff.relay.agent_messages.MAX_ID
+# A message's id, given by the console (a UUID) so that a retry is the same message:
+# printable ASCII (no anchors, so that no trailing newline slips through a `$`).
+MESSAGE_ID = {"type": "string", "minLength": 1, "maxLength": MAX_MESSAGE_ID, "not": {"pattern": "[^ -~]"}}
 
 
 def _object(properties: Dict[str, Any], required: List[str], extra: bool = False) -> Dict[str, Any]:
@@ -50,18 +54,26 @@ CONTEXT = _object({
     "sentiment": {"type": "array", "maxItems": MAX_LINES, "items": NULLABLE_NUMBER},
     "created_at": {"type": "string", "maxLength": 64},
 }, ["conversation_id"])
-# Rasa's events, as its event broker sends them: only user messages are used.
+# Rasa's events, as its event broker sends them: only user messages are used. Our broker
+# adds the event's id (a redelivery carries the same one) and how many more of the
+# conversation's events wait behind it (handoff.relay.ids); Rasa's own message_id is kept.
 EVENT = {"type": "object", "properties": {
     "event": {"type": "string", "maxLength": MAX_NAME}, "sender_id": {"type": "string", "maxLength": MAX_ID},
     "text": {"type": ["string", "null"]}, "timestamp": NULLABLE_NUMBER,
-    "parse_data": {"type": "object"}}, "required": ["event"]}
+    "parse_data": {"type": "object"}, "message_id": {"type": ["string", "null"], "maxLength": MAX_ID},
+    "handoff_event_id": {"type": "string", "minLength": 1, "maxLength": 64},
+    "handoff_pending": {"type": "integer", "minimum": 0}}, "required": ["event"]}
+
+TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": r"\S"}
 
 REQUESTS: Dict[str, Dict[str, Any]] = {
     "handoff": _object({"context": CONTEXT}, ["context"]),
     "event": EVENT,
     "rating": _object({"conversation_id": {"type": "string", "minLength": 1, "maxLength": MAX_ID},
                        "rating": {"type": "integer", "minimum": 1, "maximum": 5}}, ["conversation_id", "rating"]),
-    "text": _object({"text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": r"\S"}}, ["text"]),
+    "text": _object({"text": TEXT}, ["text"]),
+    # an agent's message: `id` (or `client_id`) makes a retry the same message, sent at most once
+    "message": _object({"text": TEXT, "id": MESSAGE_ID, "client_id": MESSAGE_ID}, ["text"]),
     "transfer": {**_object({"skill": NAME, "agent": NAME}, []), "minProperties": 1},
     "close": _object({"return_to_bot": {"type": "boolean"}}, ["return_to_bot"]),
     "empty": {"type": "object", "maxProperties": 0},
@@ -80,5 +92,7 @@ MESSAGE = _object({
     "seq": {"type": "integer"}, "session_id": {"type": "string"},
     "sender": {"enum": ["customer", "agent", "bot", "note", "system"]}, "author": {"type": ["string", "null"]},
     "text": {"type": "string"}, "at": _TIME,
+    "id": {"type": ["string", "null"]},  # an agent's message's id; a customer's event id
+    "status": {"enum": ["sending", "delivered", "failed", None]},  # agents' messages only
 }, ["seq", "session_id", "sender", "text", "at"])
 ERROR = _object({"error": {"type": "string"}}, ["error"])

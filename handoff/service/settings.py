@@ -62,6 +62,13 @@ class ServiceSettings:
     max_body_bytes: int = 1_000_000        # larger request bodies are refused with 413
     origins: Tuple[str, ...] = ()          # browser origins besides the service's own (agent websocket)
     throttle: ThrottleSettings = ThrottleSettings()
+    rasa_timeout: float = 60.0             # as long as Rasa can take (its conversation lock lives 60 s)
+    reconcile_seconds: float = 30.0        # how often tracker and sessions are checked against each other
+
+    @property
+    def settle_seconds(self) -> float:
+        """After this long without an answer, a message not in the tracker did not arrive."""
+        return self.rasa_timeout + 5
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> ServiceSettings:
@@ -98,6 +105,8 @@ class ServiceSettings:
                 failures=int(_positive(env, "HANDOFF_LOGIN_FAILURES", "10", "a number of failures")),
                 window_seconds=_positive(env, "HANDOFF_LOGIN_WINDOW", "300"),
                 lockout_seconds=_positive(env, "HANDOFF_LOCKOUT_SECONDS", "300")),
+            rasa_timeout=_positive(env, "HANDOFF_RASA_TIMEOUT", "60"),
+            reconcile_seconds=_positive(env, "HANDOFF_RECONCILE", "30"),
         )
 
 

@@ -14,15 +14,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from handoff.errors import SessionConflict, SessionNotFound
+from handoff.errors import CapacityReached, SessionConflict, SessionNotFound
 from handoff.evidence import PRIORITY_RANK
 
 QUEUED, ASSIGNED, ACTIVE = "queued", "assigned", "active"
+SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"
 RESOLVED, RETURNED, ABANDONED = "resolved", "returned", "abandoned"
 OPEN = (QUEUED, ASSIGNED, ACTIVE)
 CLOSED = (RESOLVED, RETURNED, ABANDONED)
@@ -57,7 +58,12 @@ messages = sa.Table(
     sa.Column("author", sa.String(64)),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    # The message's id from where it was first written (the event id of a customer's message,
+    # the client's id of an agent's): a redelivery or a retry finds the message already there.
+    sa.Column("msg_key", sa.String(80)),
+    sa.Column("status", sa.String(12)),  # agents' messages: sending | delivered | failed
 )
+message_key = sa.Index("ux_handoff_messages_key", messages.c.session_id, messages.c.msg_key, unique=True)
 
 # When each agent last used the console or the API: presence shared by every service instance.
 presence = sa.Table(
@@ -104,20 +110,26 @@ class Message:
     author: Optional[str]
     text: str
     at: datetime
+    key: Optional[str] = None
+    status: Optional[str] = None  # sending | delivered | failed (agents' messages); None: stored is all
 
     def as_dict(self) -> Dict[str, Any]:
         return {"seq": self.seq, "session_id": self.session_id, "sender": self.sender, "author": self.author,
-                "text": self.text, "at": self.at.isoformat()}
+                "text": self.text, "at": self.at.isoformat(), "id": self.key, "status": self.status}
 
 
 def _add_missing_columns(engine: Engine) -> None:
-    """Databases made by an earlier version get the columns added since."""
-    present = {c["name"] for c in sa.inspect(engine).get_columns("handoff_sessions")}
-    added = {"external_id": "VARCHAR(64)", "left_message_at": sa.DateTime(timezone=True).compile(dialect=engine.dialect)}
-    for name, kind in added.items():
-        if name not in present:
-            with engine.begin() as connection:
-                connection.execute(sa.text(f"ALTER TABLE handoff_sessions ADD COLUMN {name} {kind}"))
+    """Databases made by an earlier version get the columns (and the index) added since."""
+    added = {"handoff_sessions": {"external_id": "VARCHAR(64)",
+                                  "left_message_at": sa.DateTime(timezone=True).compile(dialect=engine.dialect)},
+             "handoff_messages": {"msg_key": "VARCHAR(80)", "status": "VARCHAR(12)"}}
+    for table, columns in added.items():
+        present = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+        for name, kind in columns.items():
+            if name not in present:
+                with engine.begin() as connection:
+                    connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
+    message_key.create(bind=engine, checkfirst=True)
 
 
 def _now() -> datetime:
@@ -139,7 +151,7 @@ def _session(row: Any) -> Session:
 
 def _message(row: Any) -> Message:
     return Message(seq=row.seq, session_id=row.session_id, sender=row.sender, author=row.author, text=row.text,
-                   at=_utc(row.at))
+                   at=_utc(row.at), key=row.msg_key, status=row.status)
 
 
 class SessionStore:
@@ -225,9 +237,53 @@ class SessionStore:
             raise SessionConflict(session_id, state, wanted)
         return await self._changed("session", session)
 
-    async def accept(self, session_id: str, agent: str) -> Session:
-        return await self._transition(session_id, (QUEUED,), "accepted", status=ASSIGNED, agent=agent,
-                                      assigned_at=_now())
+    async def accept(self, session_id: str, agent: str, capacity: Optional[int] = None) -> Session:
+        """Exactly one agent wins; with `capacity`, only while the agent has fewer open chats, counted
+        in the same statement (and, on PostgreSQL, under a lock per agent), so concurrent accepts
+        cannot overfill the agent. Raises SessionConflict saying who has it, or CapacityReached."""
+        update = (sessions.update().where(sessions.c.id == session_id).where(sessions.c.status == QUEUED)
+                  .where(sa.or_(sessions.c.agent.is_(None), sessions.c.agent == agent))
+                  .values(status=ASSIGNED, agent=agent, assigned_at=_now()))
+        if capacity is not None:
+            update = update.where(self._open_count(agent) < capacity)
+
+        def work(connection: Connection) -> int:
+            if self.shared:
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                                   {"key": f"handoff capacity {agent}"})
+            return connection.execute(update).rowcount
+        changed = await self._retry_locked(work)
+        session = await self.get(session_id)
+        if changed:
+            return await self._changed("session", session)
+        if session.status != QUEUED:
+            who = f" by {session.agent}" if session.agent else ""
+            raise SessionConflict(session_id, f"{session.status}{who}" if session.status in CLOSED
+                                  else f"already accepted{who}", "accepted")
+        if session.agent and session.agent != agent:
+            raise SessionConflict(session_id, f"waiting for {session.agent} (transferred to them)", "accepted")
+        raise CapacityReached(agent, await self.open_count(agent), capacity or 0)
+
+    @staticmethod
+    def _open_count(agent: str) -> Any:
+        mine = sessions.alias("mine")
+        return (sa.select(sa.func.count()).select_from(mine)
+                .where(mine.c.agent == agent).where(mine.c.status.in_([ASSIGNED, ACTIVE])).scalar_subquery())
+
+    async def open_count(self, agent: str) -> int:
+        return int(await self._run(lambda c: c.execute(sa.select(self._open_count(agent))).scalar()))
+
+    async def _retry_locked(self, work: Callable[[Connection], T], tries: int = 20) -> T:
+        """SQLite answers 'database is locked' to the second of two writers that read first; the
+        statement did nothing, so it is safe to run it again."""
+        for attempt in range(tries):
+            try:
+                return await self._run(work)
+            except sa.exc.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == tries - 1:
+                    raise
+                await asyncio.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable: the last try returns or raises")
 
     async def activate(self, session_id: str) -> Session:
         return await self._transition(session_id, (ASSIGNED,), "activated", status=ACTIVE)
@@ -276,6 +332,49 @@ class SessionStore:
         await self.get(session_id)
         seq = await self._run(lambda c: c.execute(messages.insert().values(**row)).inserted_primary_key[0])
         return await self._changed("message", Message(seq=seq, **row))
+
+    async def add_once(self, session_id: str, sender: str, text: str, key: str, author: Optional[str] = None,
+                       status: Optional[str] = None) -> Tuple[Message, bool]:
+        """Store a message with its id once: (the message, True), or for an id this session already
+        has (a redelivery, a client's retry), (the message stored first, False)."""
+        row = {"session_id": session_id, "sender": sender, "author": author, "text": text, "at": _now(),
+               "msg_key": key, "status": status}
+        await self.get(session_id)
+        try:
+            seq = await self._retry_locked(lambda c: c.execute(messages.insert().values(**row)).inserted_primary_key[0])
+        except sa.exc.IntegrityError:
+            found = await self.keyed(session_id, key)
+            if found is None:
+                raise
+            return found, False
+        message = Message(seq, session_id, sender, author, text, row["at"], key, status)
+        return await self._changed("message", message), True
+
+    async def keyed(self, session_id: str, key: str) -> Optional[Message]:
+        query = messages.select().where(messages.c.session_id == session_id).where(messages.c.msg_key == key)
+        row = await self._run(lambda c: c.execute(query).first())
+        return _message(row) if row is not None else None
+
+    async def mark(self, seq: int, status: str, only_from: Sequence[str] = (SENDING, FAILED),
+                   touch: bool = False) -> Optional[Message]:
+        """Set an agent message's delivery status (from one of `only_from`; with `touch`, its time to
+        now: sent again); the change goes to the agents."""
+        values: Dict[str, Any] = {"status": status, **({"at": _now()} if touch else {})}
+        update = (messages.update().where(messages.c.seq == seq).where(messages.c.status.in_(list(only_from)))
+                  .values(**values))
+        if not await self._retry_locked(lambda c: c.execute(update).rowcount):
+            return None
+        return await self._changed("message", await self.message(seq))
+
+    async def undelivered(self, statuses: Sequence[str] = (SENDING,), before: Optional[datetime] = None,
+                          since: Optional[datetime] = None) -> List[Message]:
+        """Agents' messages in these states (written before `before`, after `since`), oldest first."""
+        query = messages.select().where(messages.c.status.in_(list(statuses)))
+        if before is not None:
+            query = query.where(messages.c.at < before)
+        if since is not None:
+            query = query.where(messages.c.at >= since)
+        return [_message(row) for row in await self._run(lambda c: c.execute(query.order_by(messages.c.seq)).all())]
 
     async def link(self, session_id: str, external_id: str) -> None:
         """Remember the session's id in a connector's system."""

@@ -5,7 +5,7 @@ from unittest.mock import MagicMock
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from handoff.policy import HandoffPolicy
@@ -70,3 +70,16 @@ def test_wrong_handoff_file_stops_the_policy(tmp_path: Path) -> None:
     (tmp_path / "handoff.yml").write_text("triggers:\n  sentiment:\n    strong_negative: 5\n")
     with pytest.raises(ConfigError, match="strong_negative"):
         HandoffPolicy({"priority": 7, "config_file": str(tmp_path / "handoff.yml")}, MagicMock(), MagicMock(), MagicMock())
+
+
+def test_a_silent_handoff_action_gets_the_callback_offer_from_rasa(policy: HandoffPolicy, domain: Domain) -> None:
+    asked = said("can I speak to a real person", "request_human")
+    silent = tracker(domain, asked, ActionExecuted("action_handoff"))  # the action server was unreachable
+    action, prediction = predicted(policy, domain, silent)
+    assert action == "utter_handoff_unreachable" and prediction.is_no_user_prediction
+    assert "callback" in domain.responses[action][0]["text"]
+    spoke = tracker(domain, asked, ActionExecuted("action_handoff"), BotUttered("I'm passing you"),
+                    ConversationPaused())
+    assert predicted(policy, domain, spoke)[0] is None
+    answered = tracker(domain, asked, ActionExecuted("action_handoff"), BotUttered("I'm sorry"))
+    assert predicted(policy, domain, answered)[0] is None

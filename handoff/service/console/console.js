@@ -7,7 +7,8 @@
 const POLL_MS = 1500;        // without the websocket
 const BACKUP_POLL_MS = 10000; // with it, in case a push is missed
 const state = { token: sessionStorage.getItem("agentToken"), me: null, selected: null, lastSeq: 0,
-                known: null, unseen: 0, timer: null, socket: null, pending: false };
+                known: null, unseen: 0, timer: null, socket: null, pending: false, unsettled: new Set() };
+const DELIVERY = { sending: "sending…", delivered: "delivered", failed: "failed: the customer did not get it" };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, className, ...children) {
@@ -94,7 +95,7 @@ function connect() {
   const ping = setInterval(() => { if (socket.readyState === WebSocket.OPEN) socket.send("ping"); }, 30000);
   socket.addEventListener("close", () => {
     clearInterval(ping);
-    $("live").textContent = "polling";
+    $("live").textContent = "reconnecting…";
     poll();
     setTimeout(connect, 3000);
   });
@@ -196,6 +197,7 @@ function queueItem(session) {
 async function select(id) {
   state.selected = id;
   state.lastSeq = 0;
+  state.unsettled.clear();
   state.unseen = 0;
   showBadge();
   $("messages").replaceChildren();
@@ -212,14 +214,18 @@ async function select(id) {
 
 async function refreshSelected() {
   const id = state.selected;
-  const { session, messages } = await api("GET", `/api/sessions/${encodeURIComponent(id)}?after=${state.lastSeq}`);
+  // From the oldest message still sending, so its delivery state is updated in place.
+  const after = state.unsettled.size ? Math.min(...state.unsettled) - 1 : state.lastSeq;
+  const { session, messages, relay } = await api("GET", `/api/sessions/${encodeURIComponent(id)}?after=${after}`);
   if (id !== state.selected) return;
-  renderSession(session);
+  renderSession(session, relay);
   appendMessages(asList(messages));
 }
 
-function renderSession(session) {
-  $("chat-title").replaceChildren(said(session.conversation_id), ` · ${session.status}`);
+function renderSession(session, relay) {
+  const pending = Number(relay && relay.pending) || 0;
+  const waiting = pending > 0 ? ` · ${pending} more customer messages on the way` : "";
+  $("chat-title").replaceChildren(said(session.conversation_id), ` · ${session.status}${waiting}`);
   const mine = session.agent === state.me.name;
   const open = ["queued", "assigned", "active"].includes(session.status);
   $("chat-actions").hidden = !open;
@@ -231,9 +237,18 @@ function renderSession(session) {
 function appendMessages(messages) {
   for (const message of messages) {
     const who = message.sender === "agent" ? message.author : message.sender;
-    $("messages").append(el("li", String(message.sender), el("div", "meta", said(`${who} · ${new Date(message.at).toLocaleTimeString()}`)),
-                            said(message.text)));
-    state.lastSeq = Math.max(state.lastSeq, Number(message.seq) || 0);
+    const seq = Number(message.seq) || 0;
+    const status = Object.hasOwn(DELIVERY, message.status) ? message.status : "";
+    const delivery = status ? ` · ${DELIVERY[status]}` : "";
+    const item = el("li", String(message.sender),
+                    el("div", "meta", said(`${who} · ${new Date(message.at).toLocaleTimeString()}`), delivery),
+                    said(message.text));
+    item.dataset.seq = String(seq);
+    if (status) item.dataset.status = status;
+    const shown = [...$("messages").children].find((li) => li.dataset.seq === String(seq));
+    if (shown) shown.replaceWith(item); else $("messages").append(item);
+    if (status === "sending") state.unsettled.add(seq); else state.unsettled.delete(seq);
+    state.lastSeq = Math.max(state.lastSeq, seq);
   }
   $("messages").lastElementChild?.scrollIntoView({ block: "end" });
 }
@@ -295,7 +310,21 @@ async function send(path) {
   const text = $("text").value.trim();
   if (!text) return;
   $("text").value = "";
-  await act(path, { text });
+  if (path !== "/messages") return act(path, { text });
+  // One id per message from the start: retries after a dropped connection cannot send it twice.
+  const id = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await api("POST", `/api/sessions/${encodeURIComponent(state.selected)}/messages`, { text, id });
+      $("chat-error").textContent = "";
+      return refresh();
+    } catch (error) {
+      const retry = !error.status || error.status >= 502;  // no answer, or Rasa did not answer
+      if (!retry || attempt >= 5) { showError(error); return refresh().catch(showError); }
+      $("chat-error").textContent = "reconnecting… your message is kept and will be sent once";
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+    }
+  }
 }
 
 if (state.token) login(state.token);

@@ -12,6 +12,7 @@ from handoff.connectors.chatwoot import ChatwootConnector
 from handoff.connectors.webhook import SIGNATURE_HEADER, WebhookConnector, verify
 from handoff.errors import BadRequest, SessionNotFound, Unauthorized
 from handoff.service import inputs
+from handoff.relay.agent_messages import client_id
 from handoff.service.desk import accept, agent_says, end
 from handoff.service.store import OPEN, QUEUED, SessionStore
 
@@ -39,7 +40,7 @@ def blueprint() -> Blueprint:
         if session.status == QUEUED:
             session = await accept(request.app, session, author)
         if body.get("type") == "message":
-            message = await agent_says(request.app, session, inputs.text(body), author)
+            message = await agent_says(request.app, session, inputs.text(body), author, client_id(body.get("id")))
             return response.json({"message": message.as_dict()}, status=201)
         if body.get("type") == "close" and isinstance(body.get("return_to_bot"), bool):
             return response.json({"session": (await end(request.app, session, body["return_to_bot"], author)).as_dict()})
@@ -61,7 +62,8 @@ def blueprint() -> Blueprint:
             session = await request.app.ctx.store.by_external(str(conversation.get("id")))
             if session.status == QUEUED:
                 session = await accept(request.app, session, author)
-            message = await agent_says(request.app, session, inputs.text(event, "content"), author)
+            key = f"chatwoot-{event['id']}" if isinstance(event.get("id"), int) else None  # a redelivered webhook
+            message = await agent_says(request.app, session, inputs.text(event, "content"), author, key)
             return response.json({"message": message.as_dict()}, status=201)
         if kind == "conversation_status_changed" and event.get("status") == "resolved":
             session = await request.app.ctx.store.by_external(str(event.get("id") or conversation.get("id")))

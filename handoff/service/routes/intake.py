@@ -48,10 +48,12 @@ def blueprint() -> Blueprint:
     async def rasa_event(request: Request) -> HTTPResponse:
         """From Rasa's event broker: a customer's message, relayed to the agent of an open session."""
         auth.service(request)
-        message = await relay_customer_event(request.app, inputs.capped_event(inputs.valid(request, "event")))
+        message, new = await relay_customer_event(request.app, inputs.capped_event(inputs.valid(request, "event")))
         if message is None:
             return response.json({"relayed": False})
-        return response.json({"relayed": True, "message": message.as_dict()}, status=201)
+        # A redelivery (same event id) is answered as taken, and not stored twice.
+        return response.json({"relayed": True, "duplicate": not new, "message": message.as_dict()},
+                             status=201 if new else 200)
 
     @bp.post("/api/ratings")
     async def rating(request: Request) -> HTTPResponse:

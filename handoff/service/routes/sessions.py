@@ -8,10 +8,11 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from handoff.errors import BadRequest, Forbidden, NotFound, SessionConflict
+from handoff.relay.agent_messages import client_id
 from handoff.service import auth, inputs
 from handoff.service.desk import accept as accept_session, agent_says, end
 from handoff.service.metrics import desk_metrics
-from handoff.service.store import ACTIVE, ASSIGNED, CLOSED, OPEN, SessionStore
+from handoff.service.store import CLOSED, DELIVERED, OPEN, SessionStore
 
 
 def blueprint() -> Blueprint:
@@ -49,7 +50,8 @@ def blueprint() -> Blueprint:
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
         messages = await store.messages(session_id, inputs.whole(inputs.query(request, "after"), "after"))
-        return response.json({"session": session.as_dict(), "messages": [m.as_dict() for m in messages]})
+        return response.json({"session": session.as_dict(), "messages": [m.as_dict() for m in messages],
+                              "relay": {"pending": request.app.ctx.backlog.pending(session_id)}})
 
     @bp.post("/api/sessions/<session_id>/accept")
     async def accept(request: Request, session_id: str) -> HTTPResponse:
@@ -58,23 +60,21 @@ def blueprint() -> Blueprint:
         session = await store.get(session_id)
         if not agent.serves(session.skill) and not agent.supervisor:
             raise Forbidden(f"session '{session_id}' needs the skill '{session.skill}', which {agent.name} lacks")
-        if session.agent and session.agent != agent.name:
-            raise Forbidden(f"session '{session_id}' was transferred to {session.agent}")
-        busy = [s for s in await store.list((ASSIGNED, ACTIVE)) if s.agent == agent.name]
-        if len(busy) >= agent.capacity:
-            raise SessionConflict(session_id, f"waiting while {agent.name} has {len(busy)} chats (the limit)",
-                                  "accepted")
-        return response.json({"session": (await accept_session(request.app, session, agent.name)).as_dict()})
+        # Who wins, and the agent's capacity, are decided in the database in one statement (409 otherwise).
+        accepted = await accept_session(request.app, session, agent.name, agent.capacity)
+        return response.json({"session": accepted.as_dict()})
 
     @bp.post("/api/sessions/<session_id>/messages")
     async def send(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        text = inputs.text(inputs.valid(request, "text"))
+        body = inputs.valid(request, "message")
+        text, key = inputs.text(body), client_id(body.get("id", body.get("client_id")))
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
         auth.owned(session, agent)
-        message = await agent_says(request.app, session, text, agent.name)
-        return response.json({"message": message.as_dict()}, status=201)
+        message = await agent_says(request.app, session, text, agent.name, key)
+        # 201 delivered; 202 stored, delivery not known yet (the message's status will say)
+        return response.json({"message": message.as_dict()}, status=201 if message.status == DELIVERED else 202)
 
     @bp.post("/api/sessions/<session_id>/notes")
     async def note(request: Request, session_id: str) -> HTTPResponse:

@@ -1,0 +1,91 @@
+"""The event broker's outbox: a SQLite file (next to the tracker store) where each
+customer event is written before it is sent, and deleted once the handoff service took
+it, so a restart of Rasa or of the service loses nothing.
+
+``publish`` in Rasa's EventBroker API is synchronous and runs on the event loop, so
+writes must be short: one INSERT on a local file in WAL mode with synchronous=NORMAL
+(well under a millisecond; a crash of the process cannot lose a committed row, a power
+cut can lose the last few). Rows keep the order Rasa published them in (``seq``)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    written_at REAL NOT NULL,
+    refused TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_conversation ON outbox (conversation_id, seq);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    event_id: str
+    conversation_id: str
+    event: Dict[str, Any]
+    written_at: float
+
+
+class Outbox:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+
+    def add(self, event_id: str, conversation_id: str, event: Dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO outbox (event_id, conversation_id, body, written_at) "
+                             "VALUES (?, ?, ?, ?)", (event_id, conversation_id, json.dumps(event), time.time()))
+
+    def next_for(self, conversation_id: str) -> Optional[Entry]:
+        """The oldest event of the conversation still to deliver."""
+        with self._lock:
+            row = self._db.execute("SELECT seq, event_id, conversation_id, body, written_at FROM outbox "
+                                   "WHERE conversation_id = ? AND refused IS NULL ORDER BY seq LIMIT 1",
+                                   (conversation_id,)).fetchone()
+        return Entry(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
+
+    def done(self, seq: int) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+
+    def refuse(self, seq: int, why: str) -> None:
+        """Kept for the operator, never sent again: the service refused it as malformed."""
+        with self._lock:
+            self._db.execute("UPDATE outbox SET refused = ? WHERE seq = ?", (why[:500], seq))
+
+    def pending(self, conversation_id: Optional[str] = None) -> int:
+        query, args = "SELECT count(*) FROM outbox WHERE refused IS NULL", ()
+        if conversation_id is not None:
+            query, args = query + " AND conversation_id = ?", (conversation_id,)
+        with self._lock:
+            return int(self._db.execute(query, args).fetchone()[0])
+
+    def conversations(self) -> List[str]:
+        """Conversations with events to deliver, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT conversation_id, min(seq) AS first FROM outbox WHERE refused IS NULL "
+                                    "GROUP BY conversation_id ORDER BY first").fetchall()
+        return [row[0] for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
