@@ -27,8 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from handoff.sentiment import Sentiment, SentimentScorer
-from handoff.sentiment import NEGATIVE
+from handoff.sentiment import NEGATIVE, Sentiment, SentimentScorer
 from handoff.sentiment_head import SentimentHeads
 
 SENTIMENT_KEY = "sentiment"
@@ -78,10 +77,8 @@ class SentimentAnalyzer(GraphComponent):
 
 
 def _sentence_vector(message: Message) -> Optional[np.ndarray]:
-    """The sentence featurizer's vector (the last 384 dense sentence dimensions), if any."""
-    _, sentence = message.get_dense_features(TEXT)
-    if sentence is None:
-        return None
-    vector = np.asarray(sentence.features).reshape(-1)[-384:]
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm > 0 and len(vector) == 384 else None
+    """The sentence featurizer's vector, if the pipeline has one and it is not empty."""
+    from bot.components.sentence_featurizer import sentence_vector
+
+    vector = sentence_vector(message)
+    return vector if vector is not None and vector.any() else None

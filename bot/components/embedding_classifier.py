@@ -39,7 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.coverage import Calibration, IntentModel, calibrate, cross_validated
-from bot.components.sentence_featurizer import VOCABULARY_SHARE, SentenceFeaturizer
+from bot.components.sentence_featurizer import VOCABULARY_SHARE, SentenceFeaturizer, sentence_vector
 
 logger = logging.getLogger(__name__)
 COVERAGE_KEY = "coverage"
@@ -200,14 +200,10 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
 
 def _vector(message: Message) -> np.ndarray:
-    """The message's sentence vector (the last dense sentence feature: the sentence featurizer's)."""
-    _, sentence = message.get_dense_features(TEXT)
-    if sentence is None:
+    vector = sentence_vector(message)
+    if vector is None:
         raise ValueError("EmbeddingIntentClassifier needs SentenceFeaturizer before it in the pipeline")
-    features = np.asarray(sentence.features).reshape(-1)
-    vector = features[-384:]
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm > 0 else vector
+    return vector
 
 
 def _base_ranking(full: List[Any], top: str) -> List[Any]:

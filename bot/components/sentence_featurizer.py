@@ -122,3 +122,16 @@ def _known_share(item: Encoded, tokens: List[Any]) -> float:
         return 1.0
     known = sum(1 for t in words if sum(1 for start, end in item.offsets if start < t.end and end > t.start) == 1)
     return known / len(words)
+
+
+def sentence_vector(message: Message) -> Optional[np.ndarray]:
+    """The message's normalised sentence vector from this featurizer (the last DIMENSIONS
+    columns of its dense sentence features), or None when the message has none."""
+    _, sentence = message.get_dense_features(TEXT)
+    if sentence is None:
+        return None
+    vector = np.asarray(sentence.features).reshape(-1)[-DIMENSIONS:]
+    if len(vector) != DIMENSIONS:
+        return None
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
