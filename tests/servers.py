@@ -161,7 +161,7 @@ class Servers:
         endpoints.write_text(yaml.safe_dump({
             "action_endpoint": {"url": f"{self.actions_url}/webhook",
                                 "headers": {"Authorization": "Bearer ${ACTIONS_TOKEN}"}},
-            "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "tracker.db")},
+            "tracker_store": {"type": "bot.tracker_store.LeanSQLTrackerStore", "dialect": "sqlite", "db": str(self.workdir / "tracker.db")},
             **({"event_broker": {"type": "handoff.broker.HandoffEventBroker", "url": self.handoff_url}}
                if self.handoff_url else {}),
             **self.endpoints,

@@ -22,7 +22,7 @@ from tests.conftest import require
 from tests.servers import AGENT_TOKEN, ROOT, Servers, base_env
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-PG = {"type": "SQL", "dialect": "postgresql", "url": "127.0.0.1", "port": 5432, "db": "test",
+PG = {"type": "bot.tracker_store.LeanSQLTrackerStore", "dialect": "postgresql", "url": "127.0.0.1", "port": 5432, "db": "test",
       "username": "postgres", "password": ""}
 
 
