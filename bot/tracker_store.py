@@ -4,9 +4,10 @@ Rasa 3.6's `SQLTrackerStore.save` loads the whole conversation again only to fin
 events are new for the event broker, then counts the stored events to find which are new
 for the database. This store counts once and uses that answer for both, in one database
 session: the same events reach the broker and the table, in the same order. On SQLite it
-also turns on write-ahead logging with `synchronous=NORMAL`, so a message costs one
-append to the log instead of two syncs of the database file; a crash of the machine may
-lose the last messages' events, never corrupt the file (SQLite's documented guarantee).
+also keeps its connection open and turns on write-ahead logging with
+`synchronous=NORMAL`, so a message costs one append to the log instead of syncs of the
+database file; a crash of the machine may lose the last messages' events, never corrupt
+the file (SQLite's documented guarantee).
 
     tracker_store:
       type: bot.tracker_store.LeanSQLTrackerStore
@@ -22,6 +23,7 @@ import logging
 from typing import Any, List
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401  (sa.orm.session below)
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -31,10 +33,13 @@ logger = logging.getLogger(__name__)
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
 
-def tune_sqlite(engine: sa.engine.Engine) -> None:
-    """Every new connection of a SQLite engine gets the pragmas above."""
-    if engine.dialect.name != "sqlite":
-        return
+def sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
+    """A SQLite engine that keeps its connection open (SQLAlchemy 1.4 opens and closes one
+    per session on a file, and closing the last connection to a WAL database checkpoints
+    it: a sync per message), each connection with the pragmas above. Rasa uses the store
+    from its event loop's thread only; the pool hands out one connection at a time."""
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
+                              connect_args={"check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _: Any) -> None:
@@ -43,13 +48,17 @@ def tune_sqlite(engine: sa.engine.Engine) -> None:
             cursor.execute(pragma)
         cursor.close()
 
-    engine.dispose()  # connections opened while the tables were created get the pragmas too
+    return engine
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tune_sqlite(self.engine)
+        if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sqlite_engine(url)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:

@@ -24,7 +24,7 @@ SERVICE_TOKEN = "test-service-token"  # action server -> handoff service
 ACTIONS_TOKEN = "test-actions-token"  # Rasa -> action server
 JWT_SECRET = "test-jwt-secret"  # handoff service -> Rasa's HTTP API (a JWT header, not ?token=)
 # Fewer epochs than bot/config.yml, same pipeline and policies.
-TEST_EPOCHS = {"DIETClassifier": 60, "ResponseSelector": 60, "TEDPolicy": 30}
+TEST_EPOCHS = {"bot.components.ted_cache.CachedTEDPolicy": 30}
 
 
 def free_port() -> int:

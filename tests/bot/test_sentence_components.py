@@ -87,3 +87,21 @@ def test_the_intent_model_names_classes_and_similarities() -> None:
     assert probabilities.shape == (2, 4) and np.allclose(probabilities.sum(axis=1), 1.0)
     signals = model.signals(vectors[:2], probabilities)
     assert signals.shape == (2, 5) and np.allclose(signals[:, 2], 1.0, atol=1e-6)  # nearest: itself
+
+
+def test_softmax_probabilities_are_scikit_learns() -> None:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.components.coverage import softmax_probabilities
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 16))
+    labels = rng.integers(0, 5, size=300)
+    for regression in (LogisticRegression(C=30.0, max_iter=2000), LogisticRegression(solver="liblinear"),
+                       LogisticRegression(multi_class="ovr")):
+        regression.fit(vectors, labels)
+        queries = rng.normal(size=(7, 16))
+        assert np.allclose(softmax_probabilities(regression, queries), regression.predict_proba(queries))
+    binary = LogisticRegression().fit(vectors, labels % 2)
+    assert np.allclose(softmax_probabilities(binary, vectors[:3]), binary.predict_proba(vectors[:3]))

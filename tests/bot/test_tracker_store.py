@@ -107,3 +107,14 @@ def test_endpoints_yml_loads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     store = TrackerStore.create(config, domain())
     inner = getattr(store, "_tracker_store", store)  # Rasa wraps it in its FailSafeTrackerStore
     assert type(inner) is LeanSQLTrackerStore
+
+
+def test_sqlite_keeps_its_connection_between_messages(tmp_path: Path) -> None:
+    """Closing the last connection to a WAL database checkpoints it: not once per message."""
+    import sqlalchemy as sa
+
+    store = LeanSQLTrackerStore(domain(), db=str(tmp_path / "lean.db"))
+    opened: List[int] = []
+    sa.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    conversation(store, "cy")
+    assert len(opened) <= 1
