@@ -62,11 +62,21 @@ def starter_conversation(rng: random.Random) -> List[str]:
     return [rng.choice(GREETINGS), *first, *second, "bye"]
 
 
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """CPU time (user + system) the processes have used so far, from /proc."""
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 @dataclass
 class Cell:
     messages: int
     seconds: float
     latencies: List[float]
+    cpu_ms: float = float("nan")  # the bot's processes' CPU time per message, all messages of the cell
 
     @property
     def rate(self) -> float:
@@ -78,11 +88,15 @@ class Cell:
 
 
 async def load(urls: Sequence[str], clients: int, seconds: float, conversation: Callable[[random.Random], List[str]],
-               warmup: float = 3.0) -> Cell:
+               warmup: float = 3.0, pids: Sequence[int] = ()) -> Cell:
     """`clients` customers, each chatting conversation after conversation; messages go to
-    `urls` in turn. Only what is sent after the warm-up and answered before the end counts."""
+    `urls` in turn. Only what is sent after the warm-up and answered before the end counts
+    for throughput and latency; CPU per message counts every message of the cell, so it
+    does not depend on what else the machine is running."""
     turn = itertools.cycle(urls)
     latencies: List[float] = []
+    sent_total = [0]
+    cpu_before = cpu_seconds(pids)
     started = time.perf_counter()
     counting_from, stop_at = started + warmup, started + warmup + seconds
 
@@ -95,6 +109,7 @@ async def load(urls: Sequence[str], clients: int, seconds: float, conversation: 
                 async with session.post(f"{next(turn)}/webhooks/rest/webhook",
                                         json={"sender": sender, "message": text}) as response:
                     await response.read()
+                    sent_total[0] += 1
                     if response.status != 200:
                         raise RuntimeError(f"{response.status} from the bot: {await response.text()}")
                 done = time.perf_counter()
@@ -106,7 +121,8 @@ async def load(urls: Sequence[str], clients: int, seconds: float, conversation: 
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=300)) as session:
         await asyncio.gather(*(customer(seed, session) for seed in range(clients)))
-    return Cell(len(latencies), seconds, latencies)
+    cpu_ms = (cpu_seconds(pids) - cpu_before) * 1000 / max(sent_total[0], 1) if pids else float("nan")
+    return Cell(len(latencies), seconds, latencies, cpu_ms)
 
 
 def train(workdir: Path, args: List[str], out: Path, python_module: str) -> Path:
@@ -209,7 +225,7 @@ def fill_tracker_store(db: Path, conversations: int) -> None:
 
 def row(name: str, cells: Dict[int, Cell]) -> str:
     return f"| {name} | " + " | ".join(
-        f"{c.rate:.1f} msg/s, p50 {c.quantile(0.5):,.0f} ms" for c in cells.values()) + " |"
+        f"{c.rate:.1f} msg/s, p50 {c.quantile(0.5):,.0f} ms, CPU {c.cpu_ms:.0f} ms/msg" for c in cells.values()) + " |"
 
 
 def main() -> None:
@@ -235,18 +251,22 @@ def main() -> None:
         shop_model = args.shop_model or train(ROOT, ["--domain", "bot/domain", "--data", "data", "--config",
                                                      "bot/config.yml"], work / "shop-model", "bot")
 
-        def cells(urls: Sequence[str], conversation: Callable) -> Dict[int, Cell]:
-            return {n: asyncio.run(load(urls, n, args.seconds, conversation)) for n in clients}
+        def cells(urls: Sequence[str], conversation: Callable, pids: Sequence[int]) -> Dict[int, Cell]:
+            return {n: asyncio.run(load(urls, n, args.seconds, conversation, pids=pids)) for n in clients}
+
+        def pids(*running: Servers) -> List[int]:
+            return [p.popen.pid for servers in running for p in servers.processes]
 
         starter = start_starter(starter_dir, starter_model)
         try:
-            starter_cells = cells([starter.url], starter_conversation)  # type: ignore[attr-defined]
+            starter_cells = cells([starter.url], starter_conversation,  # type: ignore[attr-defined]
+                                  [starter.popen.pid])
         finally:
             starter.stop()
         (work / "shop").mkdir()
         shop = Servers(work / "shop", shop_model).start()
         try:
-            shop_cells = cells([shop.rasa_url], shop_conversation)
+            shop_cells = cells([shop.rasa_url], shop_conversation, pids(shop))
         finally:
             shop.stop()
         header = "| bot | " + " | ".join(f"{n} client{'s' if n > 1 else ''}" for n in clients) + " |"
@@ -254,13 +274,16 @@ def main() -> None:
                   f"{os.cpu_count()} cores, Python {sys.version.split()[0]}\n", header,
                   "|---|" + "---|" * len(clients), row("rasa init starter bot (in-memory tracker store)", starter_cells),
                   row("shop assistant, embedded default (1 process, SQLite)", shop_cells)]
-        lines.append("| ratio shop / starter (msg/s) | " + " | ".join(
-            f"{shop_cells[n].rate / starter_cells[n].rate:.2f}" for n in clients) + " |")
+        lines.append("| ratio shop / starter (msg/s; CPU per message) | " + " | ".join(
+            f"{shop_cells[n].rate / starter_cells[n].rate:.2f}; {shop_cells[n].cpu_ms / starter_cells[n].cpu_ms:.2f}"
+            for n in clients) + " |")
         if processes and listening(5432) and listening(6379):
             for count in processes:
-                with ScaledOut(work / f"scaled-{count}", shop_model, count) as urls:
+                scaled = ScaledOut(work / f"scaled-{count}", shop_model, count)
+                with scaled as urls:
                     lines.append(row(f"shop assistant, {count} Rasa process{'es' if count > 1 else ''} "
-                                     "(PostgreSQL + Redis lock store)", cells(urls, shop_conversation)))
+                                     "(PostgreSQL + Redis lock store)",
+                                     cells(urls, shop_conversation, pids(*scaled.servers))))
         elif processes:
             lines.append("\n(scale-out rows skipped: PostgreSQL on 5432 and Redis on 6379 are needed)")
         if stored:

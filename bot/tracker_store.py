@@ -3,7 +3,8 @@
 Rasa 3.6's `SQLTrackerStore.save` loads the whole conversation again only to find which
 events are new for the event broker, then counts the stored events to find which are new
 for the database. This store counts once and uses that answer for both, in one database
-session: the same events reach the broker and the table, in the same order. On SQLite it
+session: the same events reach the broker and the table, in the same order. It reads and
+writes rows with SQL statements rather than ORM objects (the same queries Rasa builds). On SQLite it
 also keeps its connection open and turns on write-ahead logging with
 `synchronous=NORMAL`, so a message costs one append to the log instead of syncs of the
 database file; a crash of the machine may lose the last messages' events, never corrupt
@@ -20,12 +21,13 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, List
+import itertools
+from typing import Any, List, Optional, Text
 
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (sa.orm.session below)
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -59,17 +61,45 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = sqlite_engine(url)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._events = self.SQLEvent.__table__
+
+    def _since_session_start(self, sender_id: Text, all_sessions: bool = False) -> Any:
+        """Rasa's `_event_query` condition, as a SQL expression: the events of the latest
+        conversation session (those from its `session_started` on), or all of them."""
+        events = self._events
+        condition = events.c.sender_id == sender_id
+        if all_sessions:
+            return condition
+        start = (sa.select(sa.func.max(events.c.timestamp))
+                 .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
+                 .scalar_subquery())
+        return sa.and_(condition, sa.or_(events.c.timestamp >= start, start.is_(None)))
+
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
+                        ) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            rows = session.execute(sa.select(self._events.c.data)
+                                   .where(self._since_session_start(sender_id, fetch_events_from_all_sessions))
+                                   .order_by(self._events.c.id)).scalars().all()
+        if not (self.domain and rows):
+            return None
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
-            new_events: List[Event] = list(self._additional_events(session, tracker))
+            stored = session.execute(sa.select(sa.func.count())
+                                     .where(self._since_session_start(tracker.sender_id))).scalar_one()
+            new_events: List[Event] = list(itertools.islice(tracker.events, stored, len(tracker.events)))
             if self.event_broker is not None:
                 await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+            rows = []
             for event in new_events:
                 data = event.as_dict()
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"), data=json.dumps(data)))
+                rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
+                             "timestamp": data.get("timestamp"),
+                             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                             "action_name": data.get("name"), "data": json.dumps(data)})
+            if rows:
+                session.execute(self._events.insert(), rows)
             session.commit()
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
