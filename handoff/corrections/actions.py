@@ -7,7 +7,7 @@ import inspect
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from handoff.corrections.errors import BadCorrection, CorrectionConflict
+from handoff.corrections.errors import BadCorrection, CorrectionConflict, UnknownExpected
 from handoff.corrections.export import ExportReport, write_nlu
 from handoff.corrections.store import APPROVED, KINDS, REJECTED, Correction, CorrectionStore
 from handoff.qa.domain import OUT_OF_SCOPE, Catalogue
@@ -39,9 +39,12 @@ async def create_correction(store: CorrectionStore, catalogue: Catalogue, lines:
                             note: str, audit: Any = None, source: str = "api") -> Correction:
     if kind not in KINDS:
         raise BadCorrection(f"'kind' is '{kind}'; use one of {', '.join(KINDS)}")
-    if kind == "wrong_answer" and not (expected == OUT_OF_SCOPE or (expected and catalogue.knows(expected))):
-        raise BadCorrection(f"'expected' is '{expected}'; a wrong answer needs what it should have been: an intent "
-                            "or FAQ of the domain (GET /api/catalogue lists them) or 'out_of_scope'")
+    if kind == "wrong_answer" and not expected:
+        raise BadCorrection("a wrong answer needs 'expected': what it should have been (an intent or FAQ of the "
+                            "domain, or 'out_of_scope')")
+    if kind == "wrong_answer" and not (expected == OUT_OF_SCOPE or catalogue.knows(str(expected))):
+        raise UnknownExpected(f"'expected' is '{str(expected)[:200]}', which is no intent or FAQ of the bot's domain: "
+                              "GET /api/catalogue lists them ('out_of_scope' for what the bot does not cover)")
     text, answered = _turn_of(lines, turn)
     correction = await store.add(conversation_id, turn, kind, expected if kind == "wrong_answer" else None, note,
                                  text, answered, actor)

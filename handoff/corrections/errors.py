@@ -2,9 +2,10 @@
 
 RequestError
 ├── NotFound
-│   └── CorrectionNotFound    no correction with that id (404)
+│   ├── CorrectionNotFound    no correction with that id (404)
+│   └── UnknownExpected       the intent or FAQ it names is not in the domain (404)
 ├── CorrectionConflict        decided already, or a turn the conversation does not have (409)
-└── BadCorrection             what it names is not in the domain (400)
+└── BadCorrection             a wrong answer without what it should have been (400)
 """
 from __future__ import annotations
 
@@ -23,3 +24,7 @@ class CorrectionConflict(RequestError):
 
 class BadCorrection(RequestError):
     status = 400
+
+
+class UnknownExpected(NotFound):
+    """The intent or FAQ a correction names is not in the bot's domain."""

@@ -50,7 +50,7 @@ def qa_paths(op: Any, query: Any) -> Dict[str, Any]:
                         query("flagged", {"enum": ["true", "false"]}, "flagged (below qa.yml's flag_below) or not"),
                         query("limit", {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}, "at most (500)")])},
         "/api/qa/{conversation_id}": {**conversation, "get": op(
-            "A conversation's score, findings and transcript", {"200": REVIEW}, "403 404")},
+            "A conversation's score, findings and transcript", {"200": REVIEW}, "400 403 404")},
         "/api/qa/{conversation_id}/review": {**conversation, "post": op(
             "Review the conversation now (supervisors)", {"200": REVIEW}, "400 403 409 502", body="empty")},
         "/api/catalogue": {"get": op(
@@ -61,7 +61,7 @@ def qa_paths(op: Any, query: Any) -> Dict[str, Any]:
         "/api/corrections": {
             "post": op("Mark a bot turn: a wrong answer (with what it should have been), should or should not have "
                        "handed off", {"201": {"type": "object", "required": ["id", "correction"], "properties": {
-                           "id": _TEXT, "correction": CORRECTION}}}, "400 409 502", body="correction"),
+                           "id": _TEXT, "correction": CORRECTION}}}, "400 404 409 502", body="correction"),
             "get": op("Corrections, newest first (agents: their own)", {"200": {
                 "type": "object", "required": ["corrections"], "properties": {
                     "corrections": {"type": "array", "items": CORRECTION}}}}, "400",

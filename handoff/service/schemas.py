@@ -82,7 +82,8 @@ REQUESTS: Dict[str, Dict[str, Any]] = {
                            "turn": {"type": "integer", "minimum": 1, "maximum": 100_000},
                            "kind": {"enum": ["wrong_answer", "should_handoff", "should_not_handoff"]},
                            "expected": {"type": "string", "minLength": 1, "maxLength": 200},
-                           "note": {"type": "string", "maxLength": 2000}}, ["conversation_id", "turn", "kind"]),
+                           "note": {"type": "string", "maxLength": 2000}}, ["conversation_id", "turn", "kind"])
+    | {"if": {"properties": {"kind": {"const": "wrong_answer"}}}, "then": {"required": ["expected"]}},
     "decision": _object({"note": {"type": "string", "maxLength": 2000}}, []),
 }
 

@@ -50,7 +50,7 @@ def blueprint() -> Blueprint:
     async def list_corrections(request: Request) -> HTTPResponse:
         agent = auth.agent(request)
         given = inputs.query(request, "status")
-        wanted = tuple(given.split(",")) if given else STATUSES
+        wanted = tuple(given.split(",")) if given is not None else STATUSES
         if set(wanted) - set(STATUSES):
             raise BadRequest(f"unknown status in '{given[:60]}'; use {', '.join(STATUSES)}")
         found = await request.app.ctx.qa.corrections.list(

@@ -15,6 +15,7 @@ from handoff.qa.parts import QAParts
 from handoff.qa.rubric import KINDS
 from handoff.qa.store import Filters, QARecord
 from handoff.service import auth, inputs
+from handoff.service.schemas import MAX_ID
 from handoff.service.settings import Agent
 
 
@@ -37,6 +38,12 @@ def _flag(value: Optional[str]) -> Optional[bool]:
     if value not in ("true", "false"):
         raise BadRequest(f"'flagged' is '{value[:40]}'; use true or false")
     return value == "true"
+
+
+def _conversation(value: str) -> str:
+    if len(value) > MAX_ID:
+        raise BadRequest(f"a conversation id has at most {MAX_ID} characters, not {len(value)}")
+    return value
 
 
 def may_see(agent: Agent, record: QARecord) -> None:
@@ -66,7 +73,7 @@ def blueprint() -> Blueprint:
     @bp.get("/api/qa/<conversation_id>")
     async def one(request: Request, conversation_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        record = await request.app.ctx.qa.results.get(conversation_id)
+        record = await request.app.ctx.qa.results.get(_conversation(conversation_id))
         if record is None:
             raise NotFound(f"conversation '{conversation_id}' has not been reviewed yet: it is when its session "
                            "closes or it goes idle (a supervisor can POST /api/qa/{id}/review)")
@@ -80,7 +87,7 @@ def blueprint() -> Blueprint:
         if not agent.supervisor:
             raise Forbidden("only supervisors review on demand; conversations are reviewed when they end")
         parts: QAParts = request.app.ctx.qa
-        record = await parts.job.review(conversation_id)
+        record = await parts.job.review(_conversation(conversation_id))
         if record is None:
             raise StillWithAPerson(f"a person still has conversation '{conversation_id}'; it is reviewed when "
                                    "the session closes")

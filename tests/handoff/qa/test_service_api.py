@@ -127,7 +127,7 @@ def test_corrections_pass_the_human_gate(service: Dict[str, Any]) -> None:
     assert made.json()["id"] == correction["id"] and correction["author"] == "ann"
     assert (correction["text"], correction["status"]) == ("may I settle the bill through paypal", "pending")
     assert correction["answered"].startswith("[faq/return_policy] You can return")
-    assert call(service, "POST", "/api/corrections", {**body, "expected": "faq/nonsense"}, token=ANN).status_code == 400
+    assert call(service, "POST", "/api/corrections", {**body, "expected": "faq/nonsense"}, token=ANN).status_code == 404
     assert call(service, "POST", "/api/corrections", {**body, "turn": 9}, token=ANN).status_code == 409
     assert call(service, "POST", f"/api/corrections/{correction['id']}/approve", {}, token=ANN).status_code == 403
     approved = call(service, "POST", f"/api/corrections/{correction['id']}/approve", {"note": "right"})
