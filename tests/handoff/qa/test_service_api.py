@@ -4,11 +4,9 @@ closes, who sees which review, corrections with the human gate, the agent assist
 the export of approved corrections."""
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any, Dict, Iterator, Optional
 
 import pytest
@@ -17,31 +15,15 @@ import yaml
 
 from tests.handoff.events import action, bot, exchange, user
 from tests.handoff.qa import rasa_stand_in
-from tests.local_http import serving
-from tests.servers import AGENT_TOKEN, ROOT, SERVICE_TOKEN, base_env, free_port, start, wait_until_up
+from tests.servers import AGENT_TOKEN, ROOT, SERVICE_TOKEN
 
-ANN, BOB = "ann-token", "bob-token"  # agents, not supervisors
+ANN, BOB = rasa_stand_in.AGENTS["ann"], rasa_stand_in.AGENTS["bob"]  # agents, not supervisors
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
-    workdir = tmp_path_factory.mktemp("qa-service")
-    agents = workdir / "agents.yml"
-    agents.write_text(yaml.safe_dump([{"name": n, "token_sha256": hashlib.sha256(t.encode()).hexdigest()}
-                                      for n, t in (("ann", ANN), ("bob", BOB))]))
-    with serving(rasa_stand_in.server()) as rasa:
-        port = free_port()
-        env = {**base_env(), "HANDOFF_PORT": str(port), "HOST": "127.0.0.1", "SHOP_DATA_DIR": str(workdir),
-               "RASA_URL": f"http://127.0.0.1:{rasa.server_address[1]}", "RASA_TOKEN": "rasa-token",
-               "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
-               "HANDOFF_AGENTS": str(agents), "HANDOFF_QA_EVERY": "0.2", "HANDOFF_QA_IDLE": "1"}
-        process = start("handoff-qa", [sys.executable, "-m", "handoff", "serve"], workdir, env)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_up(process, f"{url}/health")
-            yield {"url": url, "workdir": workdir, "env": env}
-        finally:
-            process.stop()
+    with rasa_stand_in.service(tmp_path_factory.mktemp("qa-service")) as running:
+        yield running
 
 
 def call(service: Dict[str, Any], method: str, path: str, body: Optional[Dict[str, Any]] = None,
