@@ -118,7 +118,7 @@ def main() -> None:
         args.trackers.write_text(json.dumps(trackers))
     events = sum(len(t["events"]) for t in trackers)
     print(f"{len(trackers)} conversations, {events / len(trackers):.0f} tracker events each on average "
-          f"(model {args.model.name}; {os.cpu_count()} cores)\n")
+          f"(model {args.model}; {os.cpu_count()} cores)\n")
     print("| processes | conversations reviewed per second |")
     print("|---|---|")
     for processes in sorted({1, min(2, os.cpu_count() or 1)}):

@@ -70,3 +70,34 @@ def test_a_should_not_handoff_correction_suggests_a_stricter_file() -> None:
     found, _ = suggest([correction("", None, "should_not_handoff", "c1", 1)], [{"sender_id": "c1", "events": events}],
                        HandoffConfig.load())
     assert found and all(s.extra_handoffs == -1 for s in found)
+
+
+def test_the_export_command_replays_handoff_corrections(tmp_path: Path, capsys) -> None:
+    import asyncio
+    import json
+
+    from handoff.__main__ import main
+    from handoff.corrections.store import CorrectionStore
+    from handoff.service.store import SessionStore
+
+    db = f"sqlite:///{tmp_path / 'handoff.db'}"
+    store = CorrectionStore(SessionStore.from_url(db).engine)
+
+    async def approved(kind: str, expected: str, turn: int) -> None:
+        made = await store.add("angry-1", turn, kind, expected, "", "this is taking forever", "", "ann")
+        await store.decide(made.id, "approved", "sue", "")
+
+    asyncio.run(approved("should_handoff", None, 2))
+    asyncio.run(approved("wrong_answer", "out_of_scope", 2))
+    events = exchange("where is my parcel", "It is on its way", "track_order", sentiment=-0.5)
+    events += exchange("this is taking forever", "Sorry", "inform", sentiment=-0.7)
+    (tmp_path / "trackers.json").write_text(json.dumps([{"sender_id": "angry-1", "events": events}]))
+    out = tmp_path / "corrections.yml"
+    assert main(["corrections", "export", "--out", str(out), "--db", db, "--file", str(tmp_path / "trackers.json"),
+                 "--data", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "wrote 1 examples" in printed
+    assert "1 approved handoff corrections, replayed over 1 stored conversations" in printed
+    assert "catches 1/1 marked turns; +1 handoffs on 1 conversations" in printed
+    assert yaml.safe_load(out.read_text())["nlu"] == [{"intent": "out_of_scope",
+                                                       "examples": "- this is taking forever\n"}]
