@@ -87,7 +87,9 @@ def report(trackers: List[Dict[str, Any]], rubric: Rubric) -> None:
     rows = [(t, review_events(t["sender_id"], t["events"], rubric, answers)) for t in trackers]
     handoff = [(t, r) for t, r in rows if (t.get("gold") or {}).get("turn")]
     routine = [(t, r) for t, r in rows if not (t.get("gold") or {}).get("turn")]
-    flagged = lambda pairs: sum(1 for _, r in pairs if r.flagged)  # noqa: E731
+
+    def flagged(pairs: List[Any]) -> int:
+        return sum(1 for _, r in pairs if r.flagged)
     kinds = Counter(f.kind for _, r in rows for f in r.findings if rubric.weights.get(f.kind))
     print(f"\n{len(rows)} labelled conversations; flag_below {rubric.flag_below:.0f}\n")
     print("| conversations | flagged | mean score |")

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -76,7 +77,6 @@ async def rescore(trackers: List[Dict[str, Any]], rubric: Rubric, catalogue: Cat
                      "findings": sorted({f.kind for f in new.findings if rubric.weights.get(f.kind)})})
         if save:
             last = max((e.get("timestamp") or 0 for e in tracker.get("events") or []), default=0)
-            from datetime import datetime, timezone
             await results.save(new, datetime.fromtimestamp(last, timezone.utc) if last else None)
     sessions.engine.dispose()
     return rows

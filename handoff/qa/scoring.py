@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
+from handoff.context import redact
 from handoff.qa.finding import Finding
 from handoff.qa.findings import ALL
 from handoff.qa.rubric import Rubric
@@ -20,7 +21,7 @@ class QAResult:
     flagged: bool
     findings: List[Finding]
     turns: int
-    lines: List[Dict[str, Any]] = field(default_factory=list)  # the transcript the findings point into
+    lines: List[Dict[str, Any]] = field(default_factory=list)  # the transcript the findings point into (redacted)
     desk: Optional[Desk] = None
 
     def as_dict(self) -> Dict[str, Any]:
@@ -44,7 +45,7 @@ def review(view: QAView, rubric: Rubric, answers: Optional[Dict[str, str]] = Non
     findings = sorted((f for check in ALL for f in check(view, rubric, answers or {})), key=lambda f: f.turn)
     score = score_findings(findings, rubric)
     return QAResult(view.conversation_id, score, score < rubric.flag_below, findings, view.turns,
-                    [line.as_dict() for line in view.lines], view.desk)
+                    [{**line.as_dict(), "text": redact(line.text)} for line in view.lines], view.desk)
 
 
 def review_events(conversation_id: str, events: List[Dict[str, Any]], rubric: Rubric,

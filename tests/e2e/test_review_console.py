@@ -2,7 +2,8 @@
 service (a Rasa stand-in gives the trackers and the NLU's reading): a supervisor's review
 queue worst first with filters, findings on their turns, a bot answer marked and the
 correction approved; an agent sees only their own conversations and cannot approve; the
-agent assist puts the bot's answer in the reply box."""
+agent assist puts the bot's answer in the reply box, and a bot answer in a chat's context
+is marked."""
 from __future__ import annotations
 
 import shutil
@@ -169,7 +170,8 @@ def test_agent_assist_inserts_the_bots_answer_for_editing(service: Dict[str, Any
     conversation("assist-ui", [action("action_listen"), user("do you take paypal", "request_human"),
                                {"event": "pause"}], paused=True)
     call(service, "POST", "/api/handoffs", {"context": {"conversation_id": "assist-ui", "transcript": [
-        {"speaker": "customer", "text": "do you take paypal"}]}}, token=SERVICE_TOKEN)
+        {"speaker": "customer", "text": "do you take paypal"},
+        {"speaker": "bot", "text": "Let me find someone who can help."}]}}, token=SERVICE_TOKEN)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         try:
@@ -191,6 +193,15 @@ def test_agent_assist_inserts_the_bots_answer_for_editing(service: Dict[str, Any
                 "We accept Visa, Mastercard, American Express, PayPal, Apple Pay, Google Pay and gift cards.")
             expect(page.locator("#text")).to_be_focused()
             page.screenshot(path=str(service["workdir"] / "assist.png"))
+
+            # the bot's answer before the transfer can be marked from the chat
+            answer = page.locator("#transcript li.bot")
+            answer.locator(".mark").click()
+            answer.locator(".mark-expected").select_option("faq/payment_methods")
+            answer.locator("button[type=submit]").click()
+            expect(answer.locator(".marked")).to_contain_text("faq/payment_methods")
         finally:
             browser.close()
     assert (service["workdir"] / "assist.png").stat().st_size > 10_000
+    mine = call(service, "GET", "/api/corrections?conversation_id=assist-ui", token=ANN)["corrections"]
+    assert [(c["turn"], c["expected"], c["text"]) for c in mine] == [(1, "faq/payment_methods", "do you take paypal")]

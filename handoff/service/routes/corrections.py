@@ -9,7 +9,8 @@ from sanic.response import HTTPResponse
 
 from handoff.corrections import actions
 from handoff.corrections.store import APPROVED, PENDING, REJECTED
-from handoff.errors import BadRequest, Forbidden
+from handoff.context import redact
+from handoff.errors import BadRequest, Forbidden, RasaUnavailable
 from handoff.qa.parts import QAParts
 from handoff.qa.view import build
 from handoff.service import auth, inputs
@@ -19,12 +20,16 @@ STATUSES = (PENDING, APPROVED, REJECTED)
 
 
 async def _lines(request: Request, conversation_id: str) -> List[Dict[str, Any]]:
-    """The conversation line by line: as reviewed, or (during a chat) as Rasa has it now."""
-    record = await request.app.ctx.qa.results.get(conversation_id)
-    if record is not None:
+    """The conversation line by line as Rasa has it now (redacted), or as reviewed when Rasa cannot say."""
+    try:
+        tracker = await request.app.ctx.rasa.tracker(conversation_id)
+    except RasaUnavailable:
+        record = await request.app.ctx.qa.results.get(conversation_id)
+        if record is None:
+            raise
         return record.lines
-    tracker = await request.app.ctx.rasa.tracker(conversation_id)
-    return [line.as_dict() for line in build(conversation_id, tracker.get("events") or []).lines]
+    return [{**line.as_dict(), "text": redact(line.text)}
+            for line in build(conversation_id, tracker.get("events") or []).lines]
 
 
 def _supervisor(agent: Agent, what: str) -> None:

@@ -10,17 +10,14 @@ from typing import Optional
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from handoff.errors import BadRequest, Forbidden, NotFound, RequestError
+from handoff.errors import BadRequest, Forbidden, NotFound
+from handoff.qa.errors import StillWithAPerson
 from handoff.qa.parts import QAParts
 from handoff.qa.rubric import KINDS
 from handoff.qa.store import Filters, QARecord
 from handoff.service import auth, inputs
 from handoff.service.schemas import MAX_ID
 from handoff.service.settings import Agent
-
-
-class StillWithAPerson(RequestError):
-    status = 409
 
 
 def _day(value: Optional[str]) -> Optional[datetime]:
@@ -89,8 +86,7 @@ def blueprint() -> Blueprint:
         parts: QAParts = request.app.ctx.qa
         record = await parts.job.review(_conversation(conversation_id))
         if record is None:
-            raise StillWithAPerson(f"a person still has conversation '{conversation_id}'; it is reviewed when "
-                                   "the session closes")
+            raise StillWithAPerson(conversation_id)
         return response.json(record.as_dict())
 
     @bp.get("/api/catalogue")
