@@ -6,6 +6,7 @@ customer asks for one (its booking store). What the bot would have done is visib
 agents also spot the bot's mistakes."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
@@ -78,7 +79,8 @@ async def order_suggestion(context: Dict[str, Any], texts: Sequence[str]) -> Opt
     from actions import services
     from actions.orders import status_text
 
-    order = await services.order_store().find(numbers[-1])
+    store = await asyncio.to_thread(services.order_store)  # made on first use: files, not the event loop's work
+    order = await store.find(numbers[-1])
     if order is None or order.email.lower() != str(email).lower():
         return None
     return Suggestion("order", f"order {order.number} (verified)", status_text(order))
@@ -89,9 +91,11 @@ async def slot_suggestion() -> Optional[Suggestion]:
     from actions import calendar, services
     from actions.scheduling_text import when
 
-    shop, now = services.settings(), services.now()
+    shop = await asyncio.to_thread(services.settings)
+    bookings = await asyncio.to_thread(services.booking_store)
+    now = services.now()
     end = now + timedelta(days=14)
-    taken = await services.booking_store().ataken("store_visit", now, end)
+    taken = await bookings.ataken("store_visit", now, end)
     free = calendar.free_in([(now, end)], now, taken, shop)
     if not free:
         return None

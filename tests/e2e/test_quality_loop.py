@@ -2,7 +2,8 @@
 review scores the conversation, an agent corrects the answer, a supervisor approves (the
 agent may not), the export writes training data that `rasa data validate` accepts, a
 test model retrained in a temporary folder on it gives the same message the right
-answer. The shared test model is never trained into."""
+answer. The shared test model is never trained into. And the agent assist asks the real
+bot (POST /model/parse with the service's JWT)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional
@@ -53,6 +55,28 @@ def answer(servers: Servers, text: str) -> str:
 def run(args: list, timeout: float) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=base_env(), capture_output=True, text=True,
                           timeout=timeout)
+
+
+def test_agent_assist_asks_the_real_bot(loop_servers: Servers) -> None:
+    servers = loop_servers
+    sender = f"assist-{uuid.uuid4().hex[:8]}"
+    servers.say(sender, "where is my order 10001")
+    servers.say(sender, "alice@example.com")
+    servers.say(sender, "I want to speak to a real person")
+    queued = api(servers, "GET", "/api/sessions?status=queued").json()["sessions"]
+    session = next(s for s in queued if s["conversation_id"] == sender)["id"]
+    assert api(servers, "POST", f"/api/sessions/{session}/accept").status_code == 200
+    assert servers.say(sender, "do you take paypal") == []  # paused: it goes to the agent
+    deadline = time.monotonic() + 15
+    while not any(m["sender"] == "customer" for m in api(servers, "GET", f"/api/sessions/{session}").json()["messages"]):
+        assert time.monotonic() < deadline, "the customer's message did not reach the session"
+        time.sleep(0.2)
+    found = api(servers, "GET", f"/api/sessions/{session}/assist").json()
+    assert found["message"] == "do you take paypal" and found["problems"] == []
+    assert found["coverage"]["in_scope"] is True
+    kinds = [(s["kind"], s["title"]) for s in found["suggestions"]]
+    assert kinds[0] == ("faq", "faq/payment_methods"), kinds
+    assert ("order", "order 10001 (verified)") in kinds
 
 
 def test_a_corrected_answer_is_learned_behind_the_human_gate(loop_servers: Servers, tmp_path: Path) -> None:
