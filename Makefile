@@ -122,6 +122,7 @@ bench: install train
 	$(PY) bench/clinc150.py
 	$(PY) bench/timeparse.py
 	$(PY) bench/attack_latency.py
+	$(PY) bench/qa.py
 
 clean:
 	rm -rf models .cache results var

@@ -1,6 +1,8 @@
 """``python -m handoff replay``: what would the current handoff.yml do on past conversations?
 ``python -m handoff serve``: the handoff service for live agents (settings from the environment).
 ``python -m handoff train-sentiment --vader DIR``: retrain the learned sentiment head.
+``python -m handoff qa``: re-score stored conversations with a (changed) qa.yml (handoff.qa.cli).
+``python -m handoff corrections export --out FILE``: approved corrections as training data (handoff.corrections.cli).
 
     python -m handoff replay                          # the tracker store in endpoints.yml
     python -m handoff replay --file conversations.json
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import List, Optional
 
 from handoff.config import HandoffConfig
+from handoff.corrections import cli as corrections_cli
+from handoff.qa import cli as qa_cli
 from handoff.errors import HandoffError
 from handoff.replay import ReplaySummary, load_export, load_tracker_store, replay
 
@@ -37,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     learn = commands.add_parser("train-sentiment", help="retrain the learned sentiment head on VADER's rated sets")
     learn.add_argument("--vader", type=Path, required=True, help="folder with VADER's *_GroundTruth.txt files")
     learn.add_argument("--out", type=Path, default=None, help="where to write it (default: the shipped head)")
+    qa_cli.add_parser(commands)
+    corrections_cli.add_parser(commands)
     return parser
 
 
@@ -104,6 +110,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         return serve()
     if args.command == "train-sentiment":
         return train_sentiment(args.vader, args.out)
+    if args.command in ("qa", "corrections"):
+        try:
+            return (qa_cli if args.command == "qa" else corrections_cli).main(args)
+        except HandoffError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     try:
         config = HandoffConfig.load(args.config)
         if args.file:

@@ -10,6 +10,8 @@ from sanic import Sanic
 
 from handoff.connectors.base import LiveAgentConnector
 from handoff.connectors.console import ConsoleConnector
+from handoff.qa.parts import QAParts
+from handoff.qa.settings import QASettings
 from handoff.relay.backlog import Backlog
 from handoff.relay.reconcile import Reconciler
 from handoff.service import guard
@@ -24,7 +26,7 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
-from handoff.service.routes import connectors, console, intake, sessions
+from handoff.service.routes import assist, connectors, console, corrections, intake, qa, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -51,10 +53,12 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     if app.ctx.store.shared:  # other instances' changes reach this one's agents, and the other way
         app.ctx.fanout = Fanout(app.ctx.store, app.ctx.hub.push)
         app.ctx.store.subscribe(app.ctx.fanout.announce)
+    app.ctx.qa = QAParts.create(app.ctx.store, app.ctx.rasa, QASettings.from_env())
+    app.ctx.store.subscribe(app.ctx.qa.job.session_changed)  # a closed session's conversation is reviewed
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors):
+    for module in (console, intake, sessions, connectors, qa, corrections, assist):
         app.blueprint(module.blueprint())
     return app
 
@@ -66,6 +70,7 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
         app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:
             app.add_task(app.ctx.fanout.run())
+        app.add_task(app.ctx.qa.job.run(app.ctx.qa.settings.every_seconds))
         app.add_task(run_queue_watch(app.ctx.store, app.ctx.rasa, app.ctx.duty.off_duty_reason,
                                      settings.queue_check_seconds))
         if settings.rabbitmq_url:

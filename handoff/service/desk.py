@@ -92,6 +92,8 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     store: SessionStore = app.ctx.store
     if event.get("event") != "user":
         return None, False
+    if getattr(app.ctx, "qa", None) is not None:
+        app.ctx.qa.job.seen(event)  # the conversation is not idle: its review waits
     session = await store.open_for(str(event.get("sender_id", "")))
     written = float(event.get("timestamp") or 0)
     if session is None:

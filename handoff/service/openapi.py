@@ -70,6 +70,8 @@ def _message_op() -> Dict[str, Any]:
 
 
 def spec() -> Dict[str, Any]:
+    from handoff.service.openapi_qa import qa_paths
+
     with_id = {"parameters": [SESSION_ID]}
     opened = {"type": "object", "required": ["session", "position", "estimated_wait_seconds", "on_duty"],
               "properties": {"session": SESSION, "position": {"type": "integer"},
@@ -135,5 +137,6 @@ def spec() -> Dict[str, Any]:
             "/api/sessions/{session_id}/close": {**with_id, "post": _op(
                 "End the chat; return_to_bot hands the customer back to the bot (again after a fault: safe)",
                 {"200": ONE_SESSION}, "400 403 404 409 502 504", body="close")},
+            **qa_paths(_op, _query),
         },
     }

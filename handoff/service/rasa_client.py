@@ -79,6 +79,18 @@ class RasaClient:
             raise RasaUnavailable(self.url, f"answered {reply.status}: {reply.text[:200]}")
         return reply.json()
 
+    async def parse(self, text: str) -> Dict[str, Any]:
+        """What the bot's NLU makes of a text (POST /model/parse): intent, ranking, FAQ, coverage."""
+        credentials = self._credentials()
+        try:
+            reply = await self._http.post(f"{self.url}/model/parse", json={"text": text},
+                                          params=credentials.pop("params", {}), **credentials)
+        except RETRYABLE as exc:
+            raise RasaUnavailable(self.url, f"could not be reached ({exc.__class__.__name__})") from exc
+        if reply.status >= 400:
+            raise RasaUnavailable(self.url, f"answered {reply.status}: {reply.text[:200]}")
+        return reply.json()
+
     async def delivered(self, conversation_id: str, message_id: str) -> bool:
         """Is a bot event with this message id in the conversation's tracker?"""
         events = (await self.tracker(conversation_id)).get("events") or []

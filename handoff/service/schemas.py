@@ -77,6 +77,14 @@ REQUESTS: Dict[str, Dict[str, Any]] = {
     "transfer": {**_object({"skill": NAME, "agent": NAME}, []), "minProperties": 1},
     "close": _object({"return_to_bot": {"type": "boolean"}}, ["return_to_bot"]),
     "empty": {"type": "object", "maxProperties": 0},
+    # a correction of a bot turn (handoff.corrections); `expected` is needed for a wrong answer
+    "correction": _object({"conversation_id": {"type": "string", "minLength": 1, "maxLength": MAX_ID},
+                           "turn": {"type": "integer", "minimum": 1, "maximum": 100_000},
+                           "kind": {"enum": ["wrong_answer", "should_handoff", "should_not_handoff"]},
+                           "expected": {"type": "string", "minLength": 1, "maxLength": 200},
+                           "note": {"type": "string", "maxLength": 2000}}, ["conversation_id", "turn", "kind"])
+    | {"if": {"properties": {"kind": {"const": "wrong_answer"}}}, "then": {"required": ["expected"]}},
+    "decision": _object({"note": {"type": "string", "maxLength": 2000}}, []),
 }
 
 _TIME = {"type": "string"}

@@ -84,6 +84,13 @@ def test_agent_api_matches_its_schema(service: Tuple[str, Path]) -> None:
     assert "Server error" not in result.stdout and "generated" in result.stdout
 
 
+def test_quality_loop_api_matches_its_schema(service: Tuple[str, Path]) -> None:
+    url, workdir = service
+    result = fuzz(url, workdir, AGENT_TOKEN, "^/api/(qa|catalogue|corrections)", open_session(url, "fuzz-qa"))
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "Server error" not in result.stdout and "generated" in result.stdout
+
+
 def test_service_routes_match_their_schema(service: Tuple[str, Path]) -> None:
     url, workdir = service
     result = fuzz(url, workdir, SERVICE_TOKEN, "^/api/(handoffs|events|ratings)$", open_session(url, "fuzz-service"))

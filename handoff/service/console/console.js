@@ -70,6 +70,7 @@ async function login(token) {
   $("desk").hidden = false;
   $("logout").hidden = false;
   $("who").replaceChildren(said(`${state.me.name} (${asList(state.me.skills).join(", ")})`));
+  announce("login", state.me);
   await refresh();
   connect();
   poll();
@@ -209,6 +210,7 @@ async function select(id) {
   }
   renderSession(session);
   appendMessages(asList(messages));
+  announce("session", session);
   for (const item of $("queue").children) item.classList.toggle("selected", item.dataset.session === id);
 }
 
@@ -220,6 +222,7 @@ async function refreshSelected() {
   if (id !== state.selected) return;
   renderSession(session, relay);
   appendMessages(asList(messages));
+  announce("session", session);
 }
 
 function renderSession(session, relay) {
@@ -253,6 +256,9 @@ function appendMessages(messages) {
   $("messages").lastElementChild?.scrollIntoView({ block: "end" });
 }
 
+// Other parts of the console (review.js, assist.js) listen for "console:<what>" events.
+function announce(what, detail) { document.dispatchEvent(new CustomEvent(`console:${what}`, { detail })); }
+
 function renderContext(context) {
   $("summary").replaceChildren(said(context.summary || ""));
   $("reasons").replaceChildren(...asList(context.reasons).map(asObject).map((r) =>
@@ -264,6 +270,7 @@ function renderContext(context) {
   $("transcript").replaceChildren(...asList(context.transcript).map(asObject).map((line) =>
     el("li", ["customer", "bot", "agent"].includes(line.speaker) ? line.speaker : "", el("div", "meta", said(`${line.speaker}${line.intent ? " · " + line.intent : ""}${
       line.sentiment != null ? " · sentiment " + line.sentiment : ""}`)), said(line.text))));
+  announce("context", context);
 }
 
 function drawSentiment(scores) {
