@@ -4,11 +4,16 @@ errors map to JSON answers in one place (handoff.service.answers)."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any, Optional
 
 from sanic import Sanic
 
+from handoff.config import HandoffConfig
 from handoff.connectors.base import LiveAgentConnector
+from handoff.control.rule_log import RuleLog
+from handoff.insights.exposition import Exposition
+from handoff.insights.service import Insights
 from handoff.connectors.console import ConsoleConnector
 from handoff.relay.backlog import Backlog
 from handoff.relay.reconcile import Reconciler
@@ -24,7 +29,7 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
-from handoff.service.routes import connectors, console, intake, sessions
+from handoff.service.routes import connectors, console, intake, metrics, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -51,12 +56,22 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     if app.ctx.store.shared:  # other instances' changes reach this one's agents, and the other way
         app.ctx.fanout = Fanout(app.ctx.store, app.ctx.hub.push)
         app.ctx.store.subscribe(app.ctx.fanout.announce)
+    _desk(app, settings)
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors):
+    for module in (console, intake, sessions, connectors, metrics):
         app.blueprint(module.blueprint())
     return app
+
+
+def _desk(app: Sanic, settings: ServiceSettings) -> None:
+    """The desk's figures (handoff.insights) and controls (handoff.control)."""
+    app.ctx.handoff_config = HandoffConfig.load(Path(settings.handoff_config))
+    app.ctx.insights = Insights(app.ctx.store.engine, settings.tracker_db_url, app.ctx.handoff_config)
+    app.ctx.rule_log = RuleLog(app.ctx.store.engine)
+    app.ctx.exposition = Exposition()
+    app.ctx.store.subscribe(app.ctx.exposition.changed)
 
 
 def _background(app: Sanic, settings: ServiceSettings) -> None:

@@ -33,7 +33,13 @@ METRICS = {"type": "object", "required": ["since", "sessions", "by_status", "by_
     "waiting_now": {"type": "object", "properties": {"customers": {"type": "integer"}, "longest_seconds": COUNT}},
     "returned_to_bot_share": COUNT, "abandoned_share": COUNT, "queued_now": {"type": "integer"},
     "rating": {"type": "object", "properties": {"count": {"type": "integer"}, "average": COUNT,
-                                                "by_value": {"type": "object"}}}}}
+                                                "by_value": {"type": "object"}}},
+    # the bot and the desk together (handoff.insights.report)
+    "until": {"type": ["string", "null"]}, "skill": {"type": ["string", "null"]},
+    **{name: {"type": "object"} for name in ("containment", "error_rate", "task_completion", "speed", "csat",
+                                             "cost", "load_rules")},
+    "series": {"type": "array", "items": {"type": "object"}}}}
+METRICS["required"] += ["containment", "error_rate", "task_completion", "csat", "cost"]
 
 
 def _json(schema: Dict[str, Any], description: str = "ok") -> Dict[str, Any]:
@@ -69,6 +75,29 @@ def _message_op() -> Dict[str, Any]:
     return operation
 
 
+def _metrics_op() -> Dict[str, Any]:
+    operation = _op("The desk in figures: containment, errors, tasks, speed, CSAT, cost, reasons, endings",
+                    {"200": METRICS}, "400", parameters=[
+                        _query("since", {"type": "string", "format": "date-time"},
+                               "ISO date or time (default: from the first conversation)"),
+                        _query("until", {"type": "string", "format": "date-time"},
+                               "ISO date or time, not included (default: now)"),
+                        _query("skill", {"type": "string"}, "only this skill"),
+                        _query("format", {"enum": ["json", "csv"]}, "csv: one 'metric,value' row per figure")])
+    operation["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    return operation
+
+
+def _prometheus_op() -> Dict[str, Any]:
+    """No token unless HANDOFF_METRICS_TOKEN is set (then 401 without it)."""
+    operation = _op("The service in the Prometheus text format (queue, waits, sessions, agents, relay, triggers)",
+                    {}, "", security="metrics")
+    operation["security"] = [{}, {"metrics": []}]
+    operation["responses"]["200"] = {"description": "ok", "content": {
+        "text/plain": {"schema": {"type": "string"}}}}
+    return operation
+
+
 def spec() -> Dict[str, Any]:
     with_id = {"parameters": [SESSION_ID]}
     opened = {"type": "object", "required": ["session", "position", "estimated_wait_seconds", "on_duty"],
@@ -85,7 +114,8 @@ def spec() -> Dict[str, Any]:
                                 "HANDOFF_SERVICE_TOKEN. Both as 'Authorization: Bearer <token>'."},
         "components": {
             "securitySchemes": {"agent": {"type": "http", "scheme": "bearer"},
-                                "service": {"type": "http", "scheme": "bearer"}},
+                                "service": {"type": "http", "scheme": "bearer"},
+                                "metrics": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": ERROR},
         },
         "paths": {
@@ -104,10 +134,8 @@ def spec() -> Dict[str, Any]:
                 "The customer's 1-5 rating of a handed-back session, once (action server)", {"200": ONE_SESSION},
                 "400 404 409", body="rating", security="service")},
             "/api/me": {"get": _op("The agent the token belongs to", {"200": me}, "")},
-            "/api/metrics": {"get": _op(
-                "The desk in figures: reasons, time to agent, endings, ratings", {"200": METRICS}, "400",
-                parameters=[_query("since", {"type": "string", "format": "date-time"},
-                                   "ISO date or time (default: every session)")])},
+            "/api/metrics": {"get": _metrics_op()},
+            "/metrics": {"get": _prometheus_op()},
             "/api/sessions": {"get": _op(
                 "Sessions, most urgent then longest waiting",
                 {"200": {"type": "object", "properties": {"sessions": {"type": "array", "items": SESSION}},

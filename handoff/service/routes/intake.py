@@ -26,6 +26,7 @@ def blueprint() -> Blueprint:
         if session is None:
             session = await store.create(context["conversation_id"], context, str(context.get("skill", "general")),
                                          str(context.get("priority", "normal")))
+            request.app.ctx.exposition.session_opened(session)
             try:
                 external = await request.app.ctx.connector.opened(session, context)
                 if external:

@@ -1,0 +1,162 @@
+"""The facts of every conversation (handoff.insights.facts), kept in the sessions'
+database next to the desk's tables and brought up to date from Rasa's events table
+before each read: only senders with events newer than the last ones read are read
+again, so a read costs what happened since the previous one. The figures are then
+sums and counts in SQL over one row per conversation.
+
+On PostgreSQL an advisory lock makes one instance at a time do the catching up;
+the others wait for it and read the same rows. Event ids of a sequence can commit
+out of order, so each catch-up looks again at the last ``MARGIN`` ids before its mark."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from handoff.insights import tracker_source
+from handoff.insights.facts import Facts, conversations
+
+T = TypeVar("T")
+MARGIN = 1000
+BATCH = 500   # senders read at once
+
+metadata = sa.MetaData()
+_TYPES = {int: sa.Integer, float: sa.Float, str: sa.String(255)}
+facts_table = sa.Table(
+    "desk_conversation_facts", metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    *[sa.Column(f.name, _TYPES[{"int": int, "float": float, "str": str, "Optional[str]": str,
+                                "Optional[int]": int}[str(f.type)]],
+                nullable=str(f.type).startswith("Optional"),
+                index=f.name in ("conversation_id", "started_at"))
+      for f in fields(Facts)],
+)
+state_table = sa.Table(
+    "desk_facts_state", metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("last_event_id", sa.Integer, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    since: Optional[datetime] = None
+    until: Optional[datetime] = None
+    skill: Optional[str] = None
+
+    def where(self, query: Any, started: Any, skill: Any) -> Any:
+        if self.since is not None:
+            query = query.where(started >= self.since.timestamp())
+        if self.until is not None:
+            query = query.where(started < self.until.timestamp())
+        if self.skill:
+            query = query.where(skill == self.skill)
+        return query
+
+
+class FactStore:
+    def __init__(self, engine: Engine, tracker: Optional[Engine], skills_by_intent: Mapping[str, str]) -> None:
+        self.engine, self.tracker, self.skills_by_intent = engine, tracker, dict(skills_by_intent)
+        metadata.create_all(engine)
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(None, work)
+
+    async def catch_up(self) -> int:
+        """Read what Rasa wrote since the last time; the number of conversations (re)summarised."""
+        if self.tracker is None:
+            return 0
+        return await self._run(self.catch_up_now)
+
+    def catch_up_now(self) -> int:
+        upto = tracker_source.last_id(self.tracker)
+        with self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('desk facts'))"))
+            mark = connection.execute(sa.select(state_table.c.last_event_id)
+                                      .where(state_table.c.name == "events")).scalar()
+            if mark is not None and mark >= upto:
+                return 0
+            senders = tracker_source.senders_after(self.tracker, max(0, (mark or 0) - MARGIN), upto)
+            done = 0
+            for start in range(0, len(senders), BATCH):
+                done += self._summarise(connection, senders[start:start + BATCH], upto)
+            if mark is None:
+                connection.execute(state_table.insert().values(name="events", last_event_id=upto))
+            else:
+                connection.execute(state_table.update().where(state_table.c.name == "events")
+                                   .values(last_event_id=upto))
+            return done
+
+    def _summarise(self, connection: Connection, senders: List[str], upto: int) -> int:
+        rows = [facts.as_row() for sender, found in tracker_source.events_of(self.tracker, senders, upto)
+                for facts in conversations(sender, found, self.skills_by_intent)]
+        connection.execute(facts_table.delete().where(facts_table.c.conversation_id.in_(senders)))
+        if rows:
+            connection.execute(facts_table.insert(), rows)
+        return len(rows)
+
+    async def totals(self, period: Period) -> Dict[str, Any]:
+        return await self._run(lambda: self._totals(period))
+
+    def _totals(self, period: Period) -> Dict[str, Any]:
+        c = facts_table.c
+        summed = ["user_turns", "handed_off", "offers", "fallbacks", "out_of_coverage", "negative_turns",
+                  "order_lookups", "orders_found", "bookings_made", "bookings_moved", "bookings_cancelled",
+                  "faq_asked", "faq_answered", "latency_sum", "latency_count", "latency_over_2s",
+                  "latency_over_5s", "resolved_by_bot", "abandoned_in_bot"]
+        columns = [sa.func.count().label("conversations")] + [sa.func.coalesce(sa.func.sum(c[n]), 0).label(n)
+                                                              for n in summed]
+        columns += [sa.func.count(c.bot_rating).label("bot_ratings"),
+                    sa.func.coalesce(sa.func.sum(c.bot_rating), 0).label("bot_rating_sum"),
+                    sa.func.sum(sa.case((c.bot_rating >= 4, 1), else_=0)).label("bot_satisfied"),
+                    sa.func.min(c.started_at).label("first"), sa.func.max(c.ended_at).label("last")]
+        with self.engine.connect() as connection:
+            total = dict(connection.execute(period.where(sa.select(*columns), c.started_at, c.skill)).one()._mapping)
+            total["by_skill"] = self._grouped(connection, period, c.skill, summed)
+            total["by_trigger"] = self._counts(connection, period, c.handoff_trigger)
+            total["by_reason"] = self._counts(connection, period, c.handoff_reason)
+            total["load_rules"] = self._counts(connection, period, c.load_rule)
+            total["by_day"] = self._grouped(connection, period, c.day, ["handed_off", "resolved_by_bot",
+                                                                         "abandoned_in_bot", "fallbacks",
+                                                                         "out_of_coverage", "user_turns"])
+        return total
+
+    def _grouped(self, connection: Connection, period: Period, by: Any, summed: List[str]) -> Dict[Any, Any]:
+        c = facts_table.c
+        query = sa.select(by, sa.func.count().label("conversations"),
+                          *[sa.func.coalesce(sa.func.sum(c[n]), 0).label(n) for n in summed]).group_by(by)
+        return {row[0]: dict(row._mapping) for row in connection.execute(period.where(query, c.started_at, c.skill))}
+
+    def _counts(self, connection: Connection, period: Period, by: Any) -> Dict[str, int]:
+        c = facts_table.c
+        query = sa.select(by, sa.func.count()).where(by.isnot(None)).group_by(by).order_by(sa.func.count().desc())
+        return {str(k): int(n) for k, n in connection.execute(period.where(query, c.started_at, c.skill))}
+
+    async def arrivals(self, period: Period) -> Dict[int, int]:
+        """Conversations that asked for a person, per hour of the week (0 = Monday 00-01 UTC)."""
+        c = facts_table.c
+        query = (sa.select(c.hour_of_week, sa.func.count()).where(c.handed_off == 1).group_by(c.hour_of_week))
+
+        def read() -> Dict[int, int]:
+            with self.engine.connect() as connection:
+                return {int(h): int(n) for h, n in connection.execute(period.where(query, c.started_at, c.skill))}
+        return await self._run(read)
+
+    async def window(self, since: datetime) -> Dict[str, Dict[str, int]]:
+        """Per skill since a moment: conversations, customer turns, fallbacks, out of coverage, negative turns."""
+        c = facts_table.c
+        query = (sa.select(c.skill, sa.func.count(), sa.func.sum(c.user_turns), sa.func.sum(c.fallbacks),
+                           sa.func.sum(c.out_of_coverage), sa.func.sum(c.negative_turns))
+                 .where(c.ended_at >= since.timestamp()).group_by(c.skill))
+
+        def read() -> Dict[str, Dict[str, int]]:
+            with self.engine.connect() as connection:
+                return {str(row[0]): {"conversations": int(row[1]), "user_turns": int(row[2] or 0),
+                                      "errors": int((row[3] or 0) + (row[4] or 0)), "negative": int(row[5] or 0)}
+                        for row in connection.execute(query)}
+        return await self._run(read)
