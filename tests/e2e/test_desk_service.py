@@ -1,0 +1,116 @@
+"""The desk's figures and controls on the real handoff service (Rasa is a stand-in that
+accepts every call): a scripted day in the tracker store read back through
+GET /api/metrics (JSON and CSV), the Prometheus exposition parsed by prometheus-client's
+own parser, and its token when one is configured."""
+from __future__ import annotations
+
+import csv
+import http.server
+import io
+import sys
+from pathlib import Path
+from typing import Any, Dict, Iterator, Optional
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from handoff.insights import tracker_source
+from tests.insights.scripted import EXPECTED, LOOP, day
+from tests.local_http import serving
+from tests.e2e.test_service_schema import RasaStandIn
+from tests.servers import AGENT_TOKEN, SERVICE_TOKEN, Process, base_env, free_port, start, wait_until_up
+
+pytestmark = pytest.mark.e2e
+DAY = "since=2026-11-30&until=2026-12-01"
+
+
+def run_service(workdir: Path, rasa_port: int, **extra: str) -> tuple:
+    port = free_port()
+    env = {**base_env(), "HANDOFF_PORT": str(port), "HOST": "127.0.0.1", "SHOP_DATA_DIR": str(workdir),
+           "RASA_URL": f"http://127.0.0.1:{rasa_port}", "RASA_TOKEN": "rasa-token",
+           "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
+           "HANDOFF_TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}", "HANDOFF_AGENT_IDLE": "86400", **extra}
+    process = start(f"handoff-{port}", [sys.executable, "-m", "handoff", "serve"], workdir, env)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(process, f"{url}/health")
+    return url, process
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
+    workdir = tmp_path_factory.mktemp("desk")
+    engine = tracker_source.tracker_engine(f"sqlite:///{workdir / 'tracker.db'}")
+    tracker_source.ensure_table(engine)
+    tracker_source.insert_events(engine, [{"sender_id": name, "event": e} for name, events in day().items()
+                                          for e in events])
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), RasaStandIn)) as rasa:
+        url, process = run_service(workdir, rasa.server_address[1])
+        try:
+            yield {"url": url, "workdir": workdir, "rasa_port": rasa.server_address[1], "process": process}
+        finally:
+            process.stop()
+
+
+def call(desk: Dict[str, Any], method: str, path: str, token: Optional[str] = AGENT_TOKEN,
+         **kw: Any) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.request(method, f"{desk['url']}{path}", headers=headers, timeout=30, **kw)
+
+
+def test_the_scripted_day_reads_back_as_counted_by_hand(desk: Dict[str, Any]) -> None:
+    figures = call(desk, "GET", f"/api/metrics?{DAY}").json()
+    assert figures["containment"]["conversations"] == EXPECTED["conversations"]
+    assert figures["containment"]["resolved_by_bot"] == EXPECTED["resolved_by_bot"]
+    assert figures["containment"]["abandoned_in_bot"] == EXPECTED["abandoned_in_bot"]
+    assert figures["error_rate"]["customer_messages"] == EXPECTED["customer_messages"]
+    assert figures["error_rate"]["fallbacks"] == EXPECTED["fallbacks"]
+    assert figures["task_completion"]["all"]["bookings_made"] == EXPECTED["bookings_made"]
+    assert figures["csat"]["bot_only"]["average"] == 4.0
+    for field in ("sessions", "by_status", "by_reason", "rating", "time_to_agent_seconds"):  # today's fields
+        assert field in figures
+    rows = dict(csv.reader(io.StringIO(call(desk, "GET", f"/api/metrics?{DAY}&format=csv").text)))
+    assert rows["containment.conversations"] == "7" and rows["error_rate.fallbacks"] == "2"
+    assert call(desk, "GET", "/api/metrics?until=2026-11-01&since=2026-11-30").status_code == 400
+    assert call(desk, "GET", "/api/metrics?format=xml").status_code == 400
+
+
+def families(text: str) -> Dict[str, Any]:
+    return {f.name: f for f in text_string_to_metric_families(text)}
+
+
+def test_prometheus_reads_the_desk_and_the_rasa_side(desk: Dict[str, Any]) -> None:
+    context = {"conversation_id": "prom-1", "skill": "payments", "priority": "high",
+               "reasons": [{"trigger": "gray_area", "reason": "gray_area:chargeback_fraud"}]}
+    assert call(desk, "POST", "/api/handoffs", SERVICE_TOKEN, json={"context": context}).status_code == 201
+    call(desk, "POST", "/api/events", SERVICE_TOKEN, json={"event": "slot", "sender_id": "x", "name": "handoff_reasons",
+                                                           "value": LOOP, "handoff_event_id": "e-1"})
+    call(desk, "POST", "/api/events", SERVICE_TOKEN, json={
+        "event": "user", "sender_id": "y", "text": "fix my car", "timestamp": 1.0, "handoff_event_id": "e-2",
+        "parse_data": {"intent": {"name": "faq"}, "coverage": {"in_scope": False}}})
+    reply = call(desk, "GET", "/metrics", token=None)
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/plain")
+    found = families(reply.text)
+    queue = {(s.labels["skill"], s.labels["priority"]): s.value for s in found["handoff_queue_length"].samples}
+    assert queue[("payments", "high")] == 1
+    states = {s.labels["state"]: s.value for s in found["handoff_sessions"].samples}
+    assert states["queued"] >= 1 and found["handoff_agents_present"].samples[0].value >= 0
+    opened = [s for s in found["handoff_sessions_opened"].samples if s.name.endswith("_total")]
+    assert any(s.labels["reason"] == "gray_area:chargeback_fraud" and s.value == 1 for s in opened)
+    fired = [s for s in found["rasa_handoff_trigger_firings"].samples if s.name.endswith("_total")]
+    assert any(s.labels["trigger"] == "loop" and s.value == 1 for s in fired)
+    outside = [s for s in found["rasa_out_of_coverage_messages"].samples if s.name.endswith("_total")]
+    assert any(s.labels["kind"] == "coverage" and s.value == 1 for s in outside)
+    assert "handoff_relay_latency_seconds" in found and "handoff_events_pending_delivery" in found
+
+
+def test_a_metrics_token_is_required_once_configured(desk: Dict[str, Any], tmp_path: Path) -> None:
+    url, process = run_service(tmp_path, desk["rasa_port"], HANDOFF_METRICS_TOKEN="scrape-secret")
+    try:
+        assert requests.get(f"{url}/metrics", timeout=10).status_code == 401
+        wrong = requests.get(f"{url}/metrics", headers={"Authorization": "Bearer nope"}, timeout=10)
+        assert wrong.status_code == 401
+        right = requests.get(f"{url}/metrics", headers={"Authorization": "Bearer scrape-secret"}, timeout=10)
+        assert right.status_code == 200 and "handoff_queue_length" in right.text
+    finally:
+        process.stop()
