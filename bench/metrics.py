@@ -87,7 +87,7 @@ async def run(name: str, engine: sa.engine.Engine, tracker: sa.engine.Engine, co
     fill(engine, tracker, 1000, count)
     await timed("after 1,000 more: catch up and read all", insights.figures(since, None, None, {}))
     print(f"  conversations summarised {built:,}; containment {whole['containment']['rate']}, "
-          f"error rate {whole['error_rate']['rate']}, period {whole["cost"]["days"]} days")
+          f"error rate {whole['error_rate']['rate']}, period {whole['cost']['days']} days")
 
 
 def postgres(url: str) -> Optional[sa.engine.Engine]:
