@@ -11,6 +11,8 @@ from sanic import Sanic
 
 from handoff.config import HandoffConfig
 from handoff.connectors.base import LiveAgentConnector
+from handoff.control.auto_switch import run_auto_switch
+from handoff.control.kill_switch import KillSwitch
 from handoff.control.rule_log import RuleLog
 from handoff.insights.exposition import Exposition
 from handoff.insights.service import Insights
@@ -29,7 +31,7 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
-from handoff.service.routes import connectors, console, intake, metrics, sessions
+from handoff.service.routes import connectors, console, control, intake, metrics, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -60,7 +62,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors, metrics):
+    for module in (console, intake, sessions, connectors, metrics, control):
         app.blueprint(module.blueprint())
     return app
 
@@ -72,6 +74,7 @@ def _desk(app: Sanic, settings: ServiceSettings) -> None:
     app.ctx.rule_log = RuleLog(app.ctx.store.engine)
     app.ctx.exposition = Exposition()
     app.ctx.store.subscribe(app.ctx.exposition.changed)
+    app.ctx.kill_switch = KillSwitch(app.ctx.store.engine, lambda: getattr(app.ctx, "audit", None))
 
 
 def _background(app: Sanic, settings: ServiceSettings) -> None:
@@ -81,6 +84,9 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
         app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:
             app.add_task(app.ctx.fanout.run())
+        auto = app.ctx.handoff_config.desk.auto_switch
+        if auto.enabled and settings.tracker_db_url:
+            app.add_task(run_auto_switch(app.ctx.kill_switch, app.ctx.insights.facts, auto))
         app.add_task(run_queue_watch(app.ctx.store, app.ctx.rasa, app.ctx.duty.off_duty_reason,
                                      settings.queue_check_seconds))
         if settings.rabbitmq_url:

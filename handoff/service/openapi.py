@@ -42,6 +42,21 @@ METRICS = {"type": "object", "required": ["since", "sessions", "by_status", "by_
 METRICS["required"] += ["containment", "error_rate", "task_completion", "csat", "cost"]
 
 
+SWITCH = {"type": "object", "required": ["skill", "enabled", "reason", "actor", "source", "changed_at"],
+          "properties": {"skill": {"type": "string"}, "enabled": {"type": "boolean"}, "reason": {"type": "string"},
+                         "actor": {"type": "string"}, "source": {"enum": ["manual", "auto"]},
+                         "changed_at": {"type": "string"}}}
+SWITCHES = {"type": "object", "required": ["switches", "off"], "properties": {
+    "switches": {"type": "array", "items": SWITCH}, "off": {"type": "array", "items": {"type": "string"}}}}
+DESK_STATE = {"type": "object", "required": ["off", "load"], "properties": {
+    "off": {"type": "object", "additionalProperties": {"type": "string"}},
+    "load": {"type": "object", "required": ["state", "free_places", "waiting", "estimated_wait_seconds"],
+             "properties": {"state": {"enum": ["busy", "idle", "normal", "closed"]},
+                            "agents_present": {"type": "integer"}, "free_places": {"type": "integer"},
+                            "waiting": {"type": "integer"}, "estimated_wait_seconds": {"type": "integer"},
+                            "why": {"type": "string"}}}}}
+
+
 def _json(schema: Dict[str, Any], description: str = "ok") -> Dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -103,7 +118,10 @@ def spec() -> Dict[str, Any]:
     opened = {"type": "object", "required": ["session", "position", "estimated_wait_seconds", "on_duty"],
               "properties": {"session": SESSION, "position": {"type": "integer"},
                              "estimated_wait_seconds": {"type": "integer"}, "on_duty": {"type": "boolean"},
-                             "reason": {"type": ["string", "null"]}}}
+                             "reason": {"type": ["string", "null"]},
+                             "instead": {"enum": ["callback", "message"],
+                                         "description": "the desk is busy: a callback or a message instead of "
+                                                        "a place in the queue (handoff.yml load.busy)"}}}
     me = {"type": "object", "required": ["name", "skills", "capacity", "supervisor"], "properties": {
         "name": {"type": "string"}, "skills": {"type": "array", "items": {"type": "string"}},
         "capacity": {"type": "integer"}, "supervisor": {"type": "boolean"}}}
@@ -136,6 +154,14 @@ def spec() -> Dict[str, Any]:
             "/api/me": {"get": _op("The agent the token belongs to", {"200": me}, "")},
             "/api/metrics": {"get": _metrics_op()},
             "/metrics": {"get": _prometheus_op()},
+            "/api/kill-switch": {
+                "get": _op("The kill switch: skills with the bot off (agents, or the service token)",
+                           {"200": SWITCHES}, ""),
+                "put": _op("Switch the bot off (enabled: true) or back on for a skill or '*' (supervisors)",
+                           {"200": {"type": "object", "properties": {"switch": SWITCH}, "required": ["switch"]}},
+                           "400 403", body="kill_switch")},
+            "/api/desk-state": {"get": _op(
+                "What the handoff policy polls: skills with the bot off and the desk's load", {"200": DESK_STATE}, "")},
             "/api/sessions": {"get": _op(
                 "Sessions, most urgent then longest waiting",
                 {"200": {"type": "object", "properties": {"sessions": {"type": "array", "items": SESSION}},
