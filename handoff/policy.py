@@ -50,13 +50,13 @@ class HandoffPolicy(Policy):
                  handoff_config: Optional[HandoffConfig] = None) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self.handoff = handoff_config or HandoffConfig.load(Path(config["config_file"]))
-        self._desk: Optional[StatePoller] = None
-        self._desk_asked = False
+        # Served with a handoff service (HANDOFF_URL), the desk's state is polled from the start.
+        self._desk: Optional[StatePoller] = poller_from_env()
+        if self._desk is not None:
+            self._desk.start()
 
     def desk_state(self) -> Optional[DeskState]:
         """The kill switch and the desk's load, as last polled from the handoff service (None: unknown)."""
-        if not self._desk_asked:
-            self._desk, self._desk_asked = poller_from_env(), True
         return self._desk.current() if self._desk is not None else None
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:

@@ -32,11 +32,14 @@ class StatePoller:
         self._thread: Optional[threading.Thread] = None
         self._failing = False
 
-    def current(self) -> Optional[DeskState]:
-        """The latest state read; starts the polling on first use."""
+    def start(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="desk-state", daemon=True)
             self._thread.start()
+
+    def current(self) -> Optional[DeskState]:
+        """The latest state read (polling starts if it has not)."""
+        self.start()
         return self._state
 
     def read_once(self) -> Optional[DeskState]:
