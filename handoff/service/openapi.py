@@ -48,6 +48,12 @@ SWITCH = {"type": "object", "required": ["skill", "enabled", "reason", "actor", 
                          "changed_at": {"type": "string"}}}
 SWITCHES = {"type": "object", "required": ["switches", "off"], "properties": {
     "switches": {"type": "array", "items": SWITCH}, "off": {"type": "array", "items": {"type": "string"}}}}
+STAFFING = {"type": "object", "required": ["week_start", "service_level", "handle_seconds", "hours"], "properties": {
+    "skill": {"type": ["string", "null"]}, "week_start": {"type": "string"}, "history_weeks": {"type": "integer"},
+    "service_level": {"type": "number"}, "answer_within_seconds": {"type": "number"},
+    "handle_seconds": {"type": "number"}, "handle_time_from": {"enum": ["history", "configuration"]},
+    "peak_agents": {"type": "integer"},
+    "hours": {"type": "array", "items": {"type": "object", "required": ["hour_of_week", "agents_needed"]}}}}
 DESK_STATE = {"type": "object", "required": ["off", "load"], "properties": {
     "off": {"type": "object", "additionalProperties": {"type": "string"}},
     "load": {"type": "object", "required": ["state", "free_places", "waiting", "estimated_wait_seconds"],
@@ -160,6 +166,12 @@ def spec() -> Dict[str, Any]:
                 "put": _op("Switch the bot off (enabled: true) or back on for a skill or '*' (supervisors)",
                            {"200": {"type": "object", "properties": {"switch": SWITCH}, "required": ["switch"]}},
                            "400 403", body="kill_switch")},
+            "/api/staffing": {"get": _op(
+                "Agents needed per hour of a week by Erlang C, forecast against what happened (supervisors)",
+                {"200": STAFFING}, "400 403",
+                parameters=[_query("week", {"type": "string", "format": "date-time"},
+                                   "a day of the week to forecast (default: this week)"),
+                            _query("skill", {"type": "string"}, "only this skill")])},
             "/api/desk-state": {"get": _op(
                 "What the handoff policy polls: skills with the bot off and the desk's load", {"200": DESK_STATE}, "")},
             "/api/sessions": {"get": _op(
