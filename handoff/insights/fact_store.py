@@ -74,6 +74,8 @@ class FactStore:
 
     def catch_up_now(self) -> int:
         upto = tracker_source.last_id(self.tracker)
+        if upto == 0:  # Rasa has written nothing yet
+            return 0
         with self.engine.begin() as connection:
             if self.engine.dialect.name == "postgresql":
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('desk facts'))"))

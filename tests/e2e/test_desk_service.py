@@ -71,7 +71,9 @@ def test_the_scripted_day_reads_back_as_counted_by_hand(desk: Dict[str, Any]) ->
         assert field in figures
     rows = dict(csv.reader(io.StringIO(call(desk, "GET", f"/api/metrics?{DAY}&format=csv").text)))
     assert rows["containment.conversations"] == "7" and rows["error_rate.fallbacks"] == "2"
-    assert call(desk, "GET", "/api/metrics?until=2026-11-01&since=2026-11-30").status_code == 400
+    empty = call(desk, "GET", "/api/metrics?until=2026-11-01&since=2026-11-30").json()  # an empty period
+    assert empty["containment"]["conversations"] == 0 and empty["containment"]["rate"] is None
+    assert call(desk, "GET", "/api/metrics?until=tomorrow").status_code == 400
     assert call(desk, "GET", "/api/metrics?format=xml").status_code == 400
 
 
