@@ -31,7 +31,8 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
-from handoff.service.routes import connectors, console, control, intake, metrics, sessions, staffing
+from handoff.service.routes import (connectors, console, control, dashboard, intake, metrics, sessions,
+                                    staffing)
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -62,7 +63,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors, metrics, control, staffing):
+    for module in (console, intake, sessions, connectors, metrics, control, staffing, dashboard):
         app.blueprint(module.blueprint())
     return app
 
