@@ -129,6 +129,8 @@ class Exposition:
                     trigger = str(reason["trigger"])
                     self.rasa_triggers.labels(trigger, str(reason.get("reason") or trigger),
                                               str(reason.get("mode") or "transfer")).inc()
+                    if reason.get("rule"):  # a desk rule made it fire (load.idle)
+                        self.rules.labels(str(reason["rule"])).inc()
 
     def customer_relayed(self, event: Mapping[str, Any]) -> None:
         written = event.get("timestamp")

@@ -52,3 +52,23 @@ def test_the_load_section_is_validated() -> None:
         HandoffConfig.from_dict({"load": {"busy": {"instead": "email"}}})
     with pytest.raises(ConfigError, match="load.idle.strong_negative"):
         HandoffConfig.from_dict({"load": {"idle": {"strong_negative": 0.5}}})
+
+
+def test_replay_counts_what_each_load_rule_would_have_done() -> None:
+    from handoff.replay import replay
+
+    config = HandoffConfig.load()
+    conversations = [
+        {"sender_id": "asks", "events": [action("action_listen"), user("can I talk to a human", "request_human")]},
+        {"sender_id": "legal", "events": [action("action_listen"),
+                                          user("I will take legal action, see you in court", "inform")]},
+        {"sender_id": "annoyed", "events": [action("action_listen"),
+                                            user("this is quite annoying", "track_order", sentiment=-0.65)]},
+    ]
+    busy = replay(conversations, config, desk_load(True, [(1, 1)], 0, 120, RULES))
+    assert [(r.conversation_id, r.rule, r.instead) for r in busy.results] == [
+        ("asks", "load.busy", "callback"), ("legal", None, None), ("annoyed", None, None)]
+    assert busy.totals()["load_rules"] == {"load.busy": 1}
+    idle = replay(conversations, config, desk_load(True, [(3, 0)], 0, 120, RULES))
+    assert idle.totals()["load_rules"] == {IDLE_RULE: 1} and idle.results[2].decision.mode == "offer"
+    assert replay(conversations, config).totals()["load_rules"] == {}
