@@ -108,6 +108,14 @@ def test_a_supervisor_sees_the_desk_drawn(dashboard: Tuple[str, Path]) -> None:
             page.click("#switch-off")
             expect(page.locator("#switch-state")).to_have_text("The bot is OFF for: orders")
             expect(page.locator("#switches")).to_contain_text("by lead (manual): order system down")
+            page.goto(f"{url}/console/index.html")  # the agents' console shows it too (same login)
+            expect(page.locator("#kill-switch")).to_have_text(
+                "The bot is switched off for: orders. New questions come to the desk.")
+            expect(page.locator("#dashboard-link")).to_be_visible()
+            page.goto(f"{url}/dashboard/index.html")
+            expect(page.locator("#board")).to_be_visible()
+            page.fill("#switch-skill", "orders")
+            page.fill("#switch-reason", "fixed")
             page.click("#switch-on")
             expect(page.locator("#switch-state")).to_have_text("The bot is on for every skill")
 
