@@ -42,6 +42,21 @@ state_table = sa.Table(
 )
 
 
+SUMMED = ("user_turns", "handed_off", "offers", "fallbacks", "out_of_coverage", "negative_turns", "order_lookups",
+          "orders_found", "bookings_made", "bookings_moved", "bookings_cancelled", "faq_asked", "faq_answered",
+          "latency_sum", "latency_count", "latency_over_2s", "latency_over_5s", "resolved_by_bot", "abandoned_in_bot")
+COUNTED = ("conversations", "bot_ratings", "bot_rating_sum", "bot_satisfied") + SUMMED
+
+
+def _add(cells: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The sums of some (skill, day) cells; the first start and the last end among them."""
+    total: Dict[str, Any] = {name: sum(cell[name] or 0 for cell in cells) for name in COUNTED}
+    firsts = [cell["first"] for cell in cells if cell["first"] is not None]
+    lasts = [cell["last"] for cell in cells if cell["last"] is not None]
+    total["first"], total["last"] = (min(firsts) if firsts else None), (max(lasts) if lasts else None)
+    return total
+
+
 @dataclass(frozen=True)
 class Period:
     since: Optional[datetime] = None
@@ -106,48 +121,33 @@ class FactStore:
         return await self._run(lambda: self._totals(period))
 
     def _totals(self, period: Period) -> Dict[str, Any]:
+        """Two scans: sums per (skill, day), added up here; and handoffs per (trigger, reason, rule)."""
         c = facts_table.c
-        summed = ["user_turns", "handed_off", "offers", "fallbacks", "out_of_coverage", "negative_turns",
-                  "order_lookups", "orders_found", "bookings_made", "bookings_moved", "bookings_cancelled",
-                  "faq_asked", "faq_answered", "latency_sum", "latency_count", "latency_over_2s",
-                  "latency_over_5s", "resolved_by_bot", "abandoned_in_bot"]
-        columns = [sa.func.count().label("conversations")] + [sa.func.coalesce(sa.func.sum(c[n]), 0).label(n)
-                                                              for n in summed]
+        columns = [sa.func.count().label("conversations")]
+        columns += [sa.func.coalesce(sa.func.sum(c[n]), 0).label(n) for n in SUMMED]
         columns += [sa.func.count(c.bot_rating).label("bot_ratings"),
                     sa.func.coalesce(sa.func.sum(c.bot_rating), 0).label("bot_rating_sum"),
-                    sa.func.sum(sa.case((c.bot_rating >= 4, 1), else_=0)).label("bot_satisfied"),
+                    sa.func.coalesce(sa.func.sum(sa.case((c.bot_rating >= 4, 1), else_=0)), 0).label("bot_satisfied"),
                     sa.func.min(c.started_at).label("first"), sa.func.max(c.ended_at).label("last")]
+        by_cell = period.where(sa.select(c.skill, c.day, *columns).group_by(c.skill, c.day), c.started_at, c.skill)
+        reasons = period.where(sa.select(c.handoff_trigger, c.handoff_reason, c.load_rule, sa.func.count())
+                               .where(c.handed_off == 1).group_by(c.handoff_trigger, c.handoff_reason, c.load_rule),
+                               c.started_at, c.skill)
         with self.engine.connect() as connection:
-            total = dict(connection.execute(period.where(sa.select(*columns), c.started_at, c.skill)).one()._mapping)
-            total["by_skill"] = self._grouped(connection, period, c.skill, summed)
-            total["by_trigger"] = self._counts(connection, period, c.handoff_trigger)
-            total["by_reason"] = self._counts(connection, period, c.handoff_reason)
-            total["load_rules"] = self._counts(connection, period, c.load_rule)
-            total["by_day"] = self._grouped(connection, period, c.day, ["handed_off", "resolved_by_bot",
-                                                                         "abandoned_in_bot", "fallbacks",
-                                                                         "out_of_coverage", "user_turns"])
+            cells = [dict(row._mapping) for row in connection.execute(by_cell)]
+            handoffs = connection.execute(reasons).all()
+        total = _add(cells)
+        total["by_skill"] = {skill: _add([r for r in cells if r["skill"] == skill])
+                             for skill in sorted({r["skill"] for r in cells})}
+        total["by_day"] = {day: _add([r for r in cells if r["day"] == day]) for day in sorted({r["day"] for r in cells})}
+        total["by_trigger"], total["by_reason"], total["load_rules"] = {}, {}, {}
+        for trigger, reason, rule, count in handoffs:
+            for name, key in (("by_trigger", trigger), ("by_reason", reason), ("load_rules", rule)):
+                if key is not None:
+                    total[name][str(key)] = total[name].get(str(key), 0) + int(count)
+        for name in ("by_trigger", "by_reason", "load_rules"):
+            total[name] = dict(sorted(total[name].items(), key=lambda item: -item[1]))
         return total
-
-    def _grouped(self, connection: Connection, period: Period, by: Any, summed: List[str]) -> Dict[Any, Any]:
-        c = facts_table.c
-        query = sa.select(by, sa.func.count().label("conversations"),
-                          *[sa.func.coalesce(sa.func.sum(c[n]), 0).label(n) for n in summed]).group_by(by)
-        return {row[0]: dict(row._mapping) for row in connection.execute(period.where(query, c.started_at, c.skill))}
-
-    def _counts(self, connection: Connection, period: Period, by: Any) -> Dict[str, int]:
-        c = facts_table.c
-        query = sa.select(by, sa.func.count()).where(by.isnot(None)).group_by(by).order_by(sa.func.count().desc())
-        return {str(k): int(n) for k, n in connection.execute(period.where(query, c.started_at, c.skill))}
-
-    async def arrivals(self, period: Period) -> Dict[int, int]:
-        """Conversations that asked for a person, per hour of the week (0 = Monday 00-01 UTC)."""
-        c = facts_table.c
-        query = (sa.select(c.hour_of_week, sa.func.count()).where(c.handed_off == 1).group_by(c.hour_of_week))
-
-        def read() -> Dict[int, int]:
-            with self.engine.connect() as connection:
-                return {int(h): int(n) for h, n in connection.execute(period.where(query, c.started_at, c.skill))}
-        return await self._run(read)
 
     async def window(self, since: datetime) -> Dict[str, Dict[str, int]]:
         """Per skill since a moment: conversations, customer turns, fallbacks, out of coverage, negative turns."""

@@ -12,6 +12,8 @@ from handoff.control.settings import Costs
 from handoff.insights.costs import Volume, cost
 from handoff.insights.desk_side import DeskSession, summary
 
+SERIES = ("conversations", "handed_off", "resolved_by_bot", "abandoned_in_bot", "fallbacks", "out_of_coverage",
+          "user_turns")
 TASKS = ("order_lookups", "orders_found", "bookings_made", "bookings_moved", "bookings_cancelled",
          "faq_asked", "faq_answered")
 
@@ -97,8 +99,7 @@ def bot_and_desk(bot: Mapping[str, Any], sessions: Sequence[DeskSession], costs:
                             _days(since, until, bot["first"], bot["last"], sessions), corrections), costs),
         "load_rules": rules,
         "series": [{"day": datetime.fromtimestamp(int(day) * 86400, timezone.utc).date().isoformat(),
-                    **{k: int(v or 0) for k, v in row.items() if k != "day"}}
-                   for day, row in sorted(bot["by_day"].items())],
+                    **{k: int(row[k] or 0) for k in SERIES}} for day, row in sorted(bot["by_day"].items())],
     }
 
 
