@@ -11,6 +11,8 @@ WEB_PORT ?= 8080
 RASA_TOKEN ?= dev-token
 HANDOFF_PORT ?= 5006
 HANDOFF_AGENT_TOKEN ?= agent-dev-token
+# The local demo agent may open the desk dashboard and use the kill switch.
+HANDOFF_AGENT_SUPERVISOR ?= 1
 # Development secrets, one per door (README "Security"): set your own in production.
 ACTIONS_TOKEN ?= actions-dev-token
 HANDOFF_SERVICE_TOKEN ?= service-dev-token
@@ -19,7 +21,7 @@ CORS_ORIGINS ?= http://$(HOST):$(WEB_PORT) http://localhost:$(WEB_PORT)
 MODEL := models/assistant.tar.gz
 RASA_ARGS := --domain bot/domain --data data --config bot/config.yml
 
-export RASA_TOKEN HOST RASA_PORT ACTIONS_PORT WEB_PORT VENV HANDOFF_PORT HANDOFF_AGENT_TOKEN
+export RASA_TOKEN HOST RASA_PORT ACTIONS_PORT WEB_PORT VENV HANDOFF_PORT HANDOFF_AGENT_TOKEN HANDOFF_AGENT_SUPERVISOR
 export ACTIONS_TOKEN HANDOFF_SERVICE_TOKEN CORS_ORIGINS RASA_JWT_SECRET
 # Where Rasa finds the action server and the handoff service (${ACTIONS_URL} and
 # ${HANDOFF_URL} in endpoints.yml); the action server reaches the service there too.
@@ -48,6 +50,7 @@ start:
 	@echo "  Rasa HTTP API:       http://$(HOST):$(RASA_PORT)/  (token: RASA_TOKEN=$(RASA_TOKEN))"
 	@echo "  Action server:       http://$(HOST):$(ACTIONS_PORT)/health"
 	@echo "  Agent console:       http://$(HOST):$(HANDOFF_PORT)/  (token: HANDOFF_AGENT_TOKEN=$(HANDOFF_AGENT_TOKEN))"
+	@echo "  Desk dashboard:      http://$(HOST):$(HANDOFF_PORT)/dashboard  (Prometheus: /metrics)"
 	@echo "  Ctrl-C stops everything."
 	@echo ""
 	$(VENV)/bin/honcho start -f Procfile

@@ -82,7 +82,8 @@ class ServiceSettings:
         demo_token = env.get("HANDOFF_AGENT_TOKEN")
         if demo_token:
             shown_as = env.get("HANDOFF_AGENT_NAME", DEMO_AGENT_SHOWN_AS).strip() or DEMO_AGENT_SHOWN_AS
-            agents = (Agent(DEMO_AGENT, token_hash(demo_token), ("*",), 3, False, shown_as),) + agents
+            supervisor = env.get("HANDOFF_AGENT_SUPERVISOR", "").strip().lower() in ("1", "true", "yes")
+            agents = (Agent(DEMO_AGENT, token_hash(demo_token), ("*",), 3, supervisor, shown_as),) + agents
         data_dir = Path(env.get("SHOP_DATA_DIR", "var"))
         return cls(
             database_url=env.get("HANDOFF_DB_URL", f"sqlite:///{data_dir / 'handoff.db'}"),

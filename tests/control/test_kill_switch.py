@@ -105,3 +105,11 @@ def test_a_switched_off_skill_sends_new_questions_to_a_person() -> None:
     assert switched_off(order, config, {"*": "release"}).evidence[0].skill == "orders"
     thanks = build_view([action("action_listen"), user("thanks", "thank")])
     assert switched_off(thanks, config, {"*": "release"}) is None  # routine turns stay with the bot
+
+
+def test_the_demo_agent_is_a_supervisor_only_when_asked() -> None:
+    from handoff.service.settings import ServiceSettings
+
+    base = {"HANDOFF_SERVICE_TOKEN": "s", "HANDOFF_AGENT_TOKEN": "a"}
+    assert not ServiceSettings.from_env(base).agents[0].supervisor
+    assert ServiceSettings.from_env({**base, "HANDOFF_AGENT_SUPERVISOR": "1"}).agents[0].supervisor
