@@ -31,7 +31,7 @@ class Staffing:
 
 @dataclass(frozen=True)
 class AutoSwitch:
-    enabled: bool = True
+    enabled: bool = False                # opt in: it takes the bot away from customers by itself
     window_minutes: float = 30.0
     min_conversations: int = 20          # fewer in the window: no automatic switch
     max_error_rate: float = 0.35         # fallbacks and out-of-coverage answers per customer message
@@ -56,7 +56,7 @@ class Idle:
 
 @dataclass(frozen=True)
 class LoadRules:
-    enabled: bool = True
+    enabled: bool = False                # opt in: they change what customers are offered
     busy: Busy = field(default_factory=Busy)
     idle: Idle = field(default_factory=Idle)
 
@@ -118,7 +118,7 @@ def _load(r: _Reader, raw: Any) -> LoadRules:
         raise r.fail(f"{key}.applies_to", f"has '{wrong[0]}'; priorities are {', '.join(PRIORITIES)}")
     ikey, i = "load.idle", Idle()
     idle = r.section(raw.get("idle"), ikey, ("min_free_places", "strong_negative", "trend_threshold"))
-    return LoadRules(r.typed(raw, "enabled", "load", bool, True),
+    return LoadRules(r.typed(raw, "enabled", "load", bool, LoadRules.enabled),
                      Busy(r.number(busy, "max_wait_seconds", key, d.max_wait_seconds, 0, 86_400),
                           r.typed(busy, "no_capacity", key, bool, d.no_capacity), applies,
                           r.choice(busy, "instead", key, d.instead, INSTEAD)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dataclasses import replace
+
 from handoff.config import HandoffConfig
 from handoff.control.load_rules import (BUSY, CLOSED, IDLE, IDLE_RULE, NORMAL, decide_under_load, desk_load,
                                         instead_of_queue)
@@ -12,7 +14,13 @@ from handoff.conversation import build_view
 from handoff.errors import ConfigError
 from tests.handoff.events import action, user
 
-RULES = LoadRules()  # busy above 300 s or no free place; idle with 2 free places
+RULES = LoadRules(enabled=True)  # busy above 300 s or no free place; idle with 2 free places
+
+
+def enabled_config() -> HandoffConfig:
+    """handoff.yml with its load rules switched on (they are opt-in)."""
+    config = HandoffConfig.load()
+    return replace(config, desk=replace(config.desk, load=RULES))
 
 
 def test_the_desks_state() -> None:
@@ -34,7 +42,10 @@ def test_busy_turns_low_priorities_into_a_callback_and_keeps_urgent_ones() -> No
 
 
 def test_idle_agents_make_the_sentiment_offer_come_earlier() -> None:
-    config = HandoffConfig.load()
+    config = enabled_config()
+    assert decide_under_load(build_view([action("action_listen"), user("quite annoying", "track_order",
+                                                                     sentiment=-0.65)]),
+                             HandoffConfig.load(), desk_load(True, [(3, 0)], 0, 120, RULES)) is None  # opt-in
     annoyed = build_view([action("action_listen"), user("this is quite annoying", "track_order", sentiment=-0.65)])
     assert decide_under_load(annoyed, config, None) is None
     assert decide_under_load(annoyed, config, desk_load(True, [(3, 2)], 0, 120, RULES)) is None  # normal
@@ -43,9 +54,10 @@ def test_idle_agents_make_the_sentiment_offer_come_earlier() -> None:
 
 
 def test_the_load_section_is_validated() -> None:
-    config = HandoffConfig.from_dict({"load": {"busy": {"max_wait_seconds": 60, "applies_to": ["low"],
-                                                        "instead": "message"}}})
+    config = HandoffConfig.from_dict({"load": {"enabled": True, "busy": {"max_wait_seconds": 60,
+                                                                          "applies_to": ["low"], "instead": "message"}}})
     assert config.desk.load.busy.instead == "message" and config.desk.load.busy.applies_to == ("low",)
+    assert config.desk.load.enabled and not HandoffConfig.from_dict({}).desk.load.enabled
     with pytest.raises(ConfigError, match="load.busy.applies_to"):
         HandoffConfig.from_dict({"load": {"busy": {"applies_to": ["soon"]}}})
     with pytest.raises(ConfigError, match="load.busy.instead"):
@@ -57,7 +69,7 @@ def test_the_load_section_is_validated() -> None:
 def test_replay_counts_what_each_load_rule_would_have_done() -> None:
     from handoff.replay import replay
 
-    config = HandoffConfig.load()
+    config = enabled_config()
     conversations = [
         {"sender_id": "asks", "events": [action("action_listen"), user("can I talk to a human", "request_human")]},
         {"sender_id": "legal", "events": [action("action_listen"),

@@ -15,7 +15,7 @@ import pytest
 import requests
 import yaml
 
-from tests.servers import SERVICE_TOKEN, Servers
+from tests.servers import ROOT, SERVICE_TOKEN, Servers
 
 pytestmark = pytest.mark.e2e
 LEAD = "test-lead-token"
@@ -24,12 +24,15 @@ LEAD = "test-lead-token"
 @pytest.fixture(scope="module")
 def desk(test_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     workdir = tmp_path_factory.mktemp("controls")
+    rules = yaml.safe_load((ROOT / "handoff.yml").read_text())
+    rules["load"]["enabled"] = True  # opt-in: on for the service of this test
+    (workdir / "handoff.yml").write_text(yaml.safe_dump(rules))
     agents = workdir / "agents.yml"
     agents.write_text(yaml.safe_dump([{"name": "lead", "token_sha256": hashlib.sha256(LEAD.encode()).hexdigest(),
                                        "capacity": 1, "supervisor": True}]))
     running = Servers(workdir, test_model, agent_on_duty=False,
                       env={"HANDOFF_AGENTS": str(agents), "HANDOFF_AGENT_TOKEN": "", "HANDOFF_STATE_REFRESH": "0.5",
-                           "HANDOFF_TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}"})
+                           "HANDOFF_CONFIG": str(workdir / "handoff.yml")})
     try:
         running.start()
         call(running, "GET", "/api/me").raise_for_status()  # the lead is on duty
