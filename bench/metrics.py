@@ -8,6 +8,7 @@ the session store; then
 - after more: 1,000 new conversations arrive, catch up and read again.
 
     .venv/bin/python bench/metrics.py [--conversations 100000] [--postgres postgresql://postgres@127.0.0.1/test]
+                                      [--on sqlite,postgresql]
 """
 from __future__ import annotations
 
@@ -104,13 +105,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--on", default="sqlite,postgresql", help="which databases (default: both)")
     args = parser.parse_args()
+    wanted = set(args.on.split(","))
     with tempfile.TemporaryDirectory() as folder:
-        engine = SessionStore.from_url(f"sqlite:///{Path(folder) / 'handoff.db'}").engine
-        tracker = tracker_source.tracker_engine(f"sqlite:///{Path(folder) / 'tracker.db'}")
-        tracker_source.ensure_table(tracker)
-        asyncio.run(run("SQLite", engine, tracker, args.conversations))
-    server = postgres(args.postgres)
+        if "sqlite" not in wanted:
+            folder = ""
+        if folder:
+            engine = SessionStore.from_url(f"sqlite:///{Path(folder) / 'handoff.db'}").engine
+            tracker = tracker_source.tracker_engine(f"sqlite:///{Path(folder) / 'tracker.db'}")
+            tracker_source.ensure_table(tracker)
+            asyncio.run(run("SQLite", engine, tracker, args.conversations))
+    server = postgres(args.postgres) if "postgresql" in wanted else None
     if server is not None:
         schema = f"bench_{uuid.uuid4().hex[:8]}"
         with server.begin() as connection:

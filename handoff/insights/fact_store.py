@@ -76,6 +76,7 @@ class Period:
 class FactStore:
     def __init__(self, engine: Engine, tracker: Optional[Engine], skills_by_intent: Mapping[str, str]) -> None:
         self.engine, self.tracker, self.skills_by_intent = engine, tracker, dict(skills_by_intent)
+        self._catching_up: Optional[asyncio.Lock] = None  # one catch-up at a time in this process
         metadata.create_all(engine)
 
     async def _run(self, work: Callable[[], T]) -> T:
@@ -85,7 +86,10 @@ class FactStore:
         """Read what Rasa wrote since the last time; the number of conversations (re)summarised."""
         if self.tracker is None:
             return 0
-        return await self._run(self.catch_up_now)
+        if self._catching_up is None:
+            self._catching_up = asyncio.Lock()
+        async with self._catching_up:
+            return await self._run(self.catch_up_now)
 
     def catch_up_now(self) -> int:
         upto = tracker_source.last_id(self.tracker)

@@ -15,7 +15,7 @@ from handoff.control.auto_switch import run_auto_switch
 from handoff.control.kill_switch import KillSwitch
 from handoff.control.rule_log import RuleLog
 from handoff.insights.exposition import Exposition
-from handoff.insights.service import Insights
+from handoff.insights.service import Insights, keep_up
 from handoff.connectors.console import ConsoleConnector
 from handoff.relay.backlog import Backlog
 from handoff.relay.reconcile import Reconciler
@@ -85,6 +85,8 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
         app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:
             app.add_task(app.ctx.fanout.run())
+        if settings.tracker_db_url:
+            app.add_task(keep_up(app.ctx.insights.facts))
         auto = app.ctx.handoff_config.desk.auto_switch
         if auto.enabled and settings.tracker_db_url:
             app.add_task(run_auto_switch(app.ctx.kill_switch, app.ctx.insights.facts, auto))

@@ -131,3 +131,15 @@ async def test_without_a_tracker_store_the_bot_figures_are_empty_not_invented(tm
     figures = await Insights(engine, "", HandoffConfig.load()).figures(None, None, None, {})
     assert figures["containment"]["conversations"] == 0 and figures["containment"]["rate"] is None
     assert figures["cost"]["per_conversation"] is None
+
+
+async def test_catching_up_at_once_from_two_places_counts_each_conversation_once(
+        stores: Tuple[sa.engine.Engine, ...]) -> None:
+    import asyncio
+
+    engine, tracker = stores
+    fill(engine, tracker)
+    found = insights(engine, tracker)
+    done = await asyncio.gather(found.facts.catch_up(), found.facts.catch_up(), found.facts.catch_up())
+    assert sum(done) == 7
+    assert (await found.figures(SINCE, UNTIL, None, {}))["containment"]["conversations"] == 7
