@@ -143,3 +143,16 @@ async def test_catching_up_at_once_from_two_places_counts_each_conversation_once
     done = await asyncio.gather(found.facts.catch_up(), found.facts.catch_up(), found.facts.catch_up())
     assert sum(done) == 7
     assert (await found.figures(SINCE, UNTIL, None, {}))["containment"]["conversations"] == 7
+
+
+async def test_the_rolling_window_counts_errors_and_negative_messages_per_skill(
+        stores: Tuple[sa.engine.Engine, ...]) -> None:
+    engine, tracker = stores
+    fill(engine, tracker)
+    found = insights(engine, tracker)
+    await found.facts.catch_up()
+    window = await found.facts.window(at(1800))  # from the loop conversation on
+    # loop, outside (faq/warranty), rated (faq/store_hours); the re-asked refund question is payments'
+    assert window["general"] == {"conversations": 3, "user_turns": 5, "errors": 3, "negative": 1}
+    assert window["payments"] == {"conversations": 1, "user_turns": 2, "errors": 0, "negative": 0}
+    assert "orders" not in window
