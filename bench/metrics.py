@@ -4,7 +4,8 @@ seven kinds of the scripted day, spread over four weeks), one session per handof
 the session store; then
 
 - build: the first catch-up, which summarises every conversation once;
-- read: GET /api/metrics's work for all of it, then for one skill and one week;
+- read: GET /api/metrics's whole work (today's desk fields and the new objects) for all
+  of it, then for one skill and one week;
 - after more: 1,000 new conversations arrive, catch up and read again.
 
     .venv/bin/python bench/metrics.py [--conversations 100000] [--postgres postgresql://postgres@127.0.0.1/test]
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from types import SimpleNamespace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -30,7 +32,9 @@ import sqlalchemy as sa  # noqa: E402
 
 from handoff.config import HandoffConfig  # noqa: E402
 from handoff.insights import tracker_source  # noqa: E402
+from handoff.control.rule_log import RuleLog  # noqa: E402
 from handoff.insights.service import Insights  # noqa: E402
+from handoff.service.routes.metrics import figures  # noqa: E402
 from handoff.service.store import SessionStore, metadata as store_metadata, sessions  # noqa: E402
 from tests.insights.scripted import DAY, day  # noqa: E402
 
@@ -80,13 +84,14 @@ async def run(name: str, engine: sa.engine.Engine, tracker: sa.engine.Engine, co
     print(f"  {'fill (not part of the figures)':<44} {fill(engine, tracker, count):7.2f} s")
     insights = Insights(engine, "", HandoffConfig.load(ROOT / "handoff.yml"))
     insights.facts.tracker = tracker
+    app = SimpleNamespace(ctx=SimpleNamespace(store=SessionStore(engine), rule_log=RuleLog(engine), insights=insights))
     built = await timed("build: first catch-up (once)", insights.facts.catch_up())
     since = datetime.fromtimestamp(DAY, timezone.utc) - timedelta(weeks=WEEKS)
-    whole = await timed("read: all conversations, all skills", insights.figures(since, None, None, {}))
-    await timed("read: one skill (orders)", insights.figures(since, None, "orders", {}))
-    await timed("read: one week", insights.figures(since + timedelta(weeks=3), None, None, {}))
+    whole = await timed("read: all conversations, all skills", figures(app, since, None, None))
+    await timed("read: one skill (orders)", figures(app, since, None, "orders"))
+    await timed("read: one week", figures(app, since + timedelta(weeks=3), None, None))
     fill(engine, tracker, 1000, count)
-    await timed("after 1,000 more: catch up and read all", insights.figures(since, None, None, {}))
+    await timed("after 1,000 more: catch up and read all", figures(app, since, None, None))
     print(f"  conversations summarised {built:,}; containment {whole['containment']['rate']}, "
           f"error rate {whole['error_rate']['rate']}, period {whole['cost']['days']} days")
 
