@@ -156,3 +156,14 @@ async def test_the_rolling_window_counts_errors_and_negative_messages_per_skill(
     assert window["general"] == {"conversations": 3, "user_turns": 5, "errors": 3, "negative": 1}
     assert window["payments"] == {"conversations": 1, "user_turns": 2, "errors": 0, "negative": 0}
     assert "orders" not in window
+
+
+async def test_two_instances_on_postgresql_catch_up_once_between_them() -> None:
+    import asyncio
+
+    with postgres_schema() as engine:
+        fill(engine, engine)
+        first, second = insights(engine, engine), insights(engine, engine)  # each with its own process lock
+        done = await asyncio.gather(first.facts.catch_up(), second.facts.catch_up())
+        assert sorted(done) == [0, 7]  # the advisory lock: the second found nothing left
+        assert (await second.figures(SINCE, UNTIL, None, {}))["containment"]["conversations"] == 7
