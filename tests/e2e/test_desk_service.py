@@ -116,3 +116,34 @@ def test_a_metrics_token_is_required_once_configured(desk: Dict[str, Any], tmp_p
         assert right.status_code == 200 and "handoff_queue_length" in right.text
     finally:
         process.stop()
+
+
+def test_the_desk_side_of_a_day_reads_back_through_the_api(desk: Dict[str, Any]) -> None:
+    """One transfer an agent takes, answers and hands back, rated 4; one customer who leaves the queue."""
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    started = datetime.now(timezone.utc) - timedelta(seconds=1)
+    service = lambda path, body: call(desk, "POST", path, SERVICE_TOKEN, json=body)  # noqa: E731
+    helped = service("/api/handoffs", {"context": {"conversation_id": "day-helped", "skill": "orders",
+                                                   "reasons": [{"trigger": "explicit"}]}}).json()["session"]
+    gone = service("/api/handoffs", {"context": {"conversation_id": "day-gone", "skill": "orders",
+                                                 "reasons": [{"trigger": "sentiment"}]}}).json()["session"]
+    path = f"/api/sessions/{helped['id']}"
+    assert call(desk, "POST", f"{path}/accept").status_code == 200
+    assert call(desk, "POST", f"{path}/messages", json={"text": "Hello, I'm on it."}).status_code in (201, 202)
+    assert call(desk, "POST", f"{path}/close", json={"return_to_bot": True}).status_code == 200
+    assert service("/api/ratings", {"conversation_id": "day-helped", "rating": 4}).status_code == 200
+    service("/api/events", {"event": "user", "sender_id": "day-gone", "text": "never mind", "handoff_event_id": "g-1",
+                            "timestamp": time.time() + 1, "parse_data": {"intent": {"name": "stop", "confidence": 0.9}}})
+    deadline = time.monotonic() + 10
+    while call(desk, "GET", f"/api/sessions/{gone['id']}").json()["session"]["status"] != "abandoned":
+        assert time.monotonic() < deadline, "the customer did not leave the queue"
+        time.sleep(0.2)
+    figures = call(desk, "GET", "/api/metrics", params={"since": started.isoformat(), "skill": "orders"}).json()
+    assert (figures["sessions"], figures["containment"]["abandoned_in_queue"]) == (2, 1)
+    assert figures["containment"]["abandoned_in_queue_rate"] == 0.5
+    assert figures["csat"]["after_agent"] == {"count": 1, "average": 4.0, "satisfied_share": 1.0}
+    speed = figures["speed"]
+    assert speed["time_to_agent_seconds"]["mean"] is not None and speed["agent_first_response_seconds"]["mean"] >= 0
+    assert speed["handle_time_seconds"]["mean"] >= 0 and figures["cost"]["agents"] >= 0
