@@ -5,8 +5,9 @@ again, so a read costs what happened since the previous one. The figures are the
 sums and counts in SQL over one row per conversation.
 
 On PostgreSQL an advisory lock makes one instance at a time do the catching up;
-the others wait for it and read the same rows. Event ids of a sequence can commit
-out of order, so each catch-up looks again at the last ``MARGIN`` ids before its mark."""
+the others wait for it and read the same rows. Event ids of a PostgreSQL sequence can
+commit out of order, so there each catch-up looks again at the last ``MARGIN`` ids before
+its mark (SQLite has one writer at a time: its ids commit in order)."""
 from __future__ import annotations
 
 import asyncio
@@ -102,7 +103,8 @@ class FactStore:
                                       .where(state_table.c.name == "events")).scalar()
             if mark is not None and mark >= upto:
                 return 0
-            senders = tracker_source.senders_after(self.tracker, max(0, (mark or 0) - MARGIN), upto)
+            margin = MARGIN if self.tracker.dialect.name == "postgresql" else 0  # SQLite: one writer, ids in order
+            senders = tracker_source.senders_after(self.tracker, max(0, (mark or 0) - margin), upto)
             done = 0
             for start in range(0, len(senders), BATCH):
                 done += self._summarise(connection, senders[start:start + BATCH], upto)
