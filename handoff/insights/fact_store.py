@@ -1,6 +1,6 @@
 """The facts of every conversation (handoff.insights.facts), kept in the sessions'
 database next to the desk's tables and brought up to date from Rasa's events table
-before each read: only senders with events newer than the last ones read are read
+before each read (and in the background): only senders with events newer than the last ones read are read
 again, so a read costs what happened since the previous one. The figures are then
 sums and counts in SQL over one row per conversation.
 
@@ -26,16 +26,18 @@ MARGIN = 1000
 BATCH = 500   # senders read at once
 
 metadata = sa.MetaData()
-_TYPES = {int: sa.Integer, float: sa.Float, str: sa.String(255)}
-facts_table = sa.Table(
-    "desk_conversation_facts", metadata,
-    sa.Column("key", sa.String(300), primary_key=True),
-    *[sa.Column(f.name, _TYPES[{"int": int, "float": float, "str": str, "Optional[str]": str,
-                                "Optional[int]": int}[str(f.type)]],
-                nullable=str(f.type).startswith("Optional"),
-                index=f.name in ("conversation_id", "started_at"))
-      for f in fields(Facts)],
-)
+_TYPES = {"int": sa.Integer, "float": sa.Float, "str": lambda: sa.String(255)}
+
+
+def _column(name: str, kind: str) -> sa.Column:
+    """A column for a Facts field, from its annotation ("int", "Optional[str]"...)."""
+    optional = kind.startswith("Optional[")
+    return sa.Column(name, _TYPES[kind[9:-1] if optional else kind](), nullable=optional,
+                     index=name in ("conversation_id", "started_at"))
+
+
+facts_table = sa.Table("desk_conversation_facts", metadata, sa.Column("key", sa.String(300), primary_key=True),
+                       *[_column(f.name, str(f.type)) for f in fields(Facts)])
 state_table = sa.Table(
     "desk_facts_state", metadata,
     sa.Column("name", sa.String(32), primary_key=True),
