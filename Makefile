@@ -125,6 +125,7 @@ bench: install train
 	$(PY) bench/clinc150.py
 	$(PY) bench/timeparse.py
 	$(PY) bench/attack_latency.py
+	$(PY) bench/metrics.py
 
 clean:
 	rm -rf models .cache results var
