@@ -11,6 +11,7 @@ WEB_PORT ?= 8080
 RASA_TOKEN ?= dev-token
 HANDOFF_PORT ?= 5006
 HANDOFF_AGENT_TOKEN ?= agent-dev-token
+# The local demo agent may open the desk dashboard and use the kill switch.
 # Development secrets, one per door (README "Security"): set your own in production.
 ACTIONS_TOKEN ?= actions-dev-token
 HANDOFF_SERVICE_TOKEN ?= service-dev-token
@@ -48,6 +49,7 @@ start:
 	@echo "  Rasa HTTP API:       http://$(HOST):$(RASA_PORT)/  (token: RASA_TOKEN=$(RASA_TOKEN))"
 	@echo "  Action server:       http://$(HOST):$(ACTIONS_PORT)/health"
 	@echo "  Agent console:       http://$(HOST):$(HANDOFF_PORT)/  (token: HANDOFF_AGENT_TOKEN=$(HANDOFF_AGENT_TOKEN))"
+	@echo "  Desk dashboard:      http://$(HOST):$(HANDOFF_PORT)/dashboard  (Prometheus: /metrics)"
 	@echo "  Ctrl-C stops everything."
 	@echo ""
 	$(VENV)/bin/honcho start -f Procfile
@@ -123,6 +125,7 @@ bench: install train
 	$(PY) bench/timeparse.py
 	$(PY) bench/attack_latency.py
 	$(PY) bench/qa.py
+	$(PY) bench/metrics.py
 
 clean:
 	rm -rf models .cache results var

@@ -85,6 +85,20 @@ class ActionHandoff(Action):
                 "I can book a phone callback so a person calls you, or you can carry on with me.",
                 buttons=CALLBACK)
             return [ActiveLoop(None)]
+        if ticket.instead:  # the desk is busy (handoff.yml load.busy): the customer is told why
+            callback = ticket.instead == "callback"
+            dispatcher.utter_message(
+                text=f"I'm sorry: {ticket.reason}, so rather than keep you waiting I've passed our conversation on "
+                "as a message, and someone will reply here as soon as they can."
+                + (" If you prefer, I can book a phone callback for you." if callback else ""),
+                buttons=CALLBACK if callback else [])
+            return [ActiveLoop(None)]
+        if not ticket.on_duty and reason.get("trigger") == "kill_switch":
+            dispatcher.utter_message(
+                text="I'm sorry: our assistant is paused for maintenance and nobody from our team is available "
+                f"right now ({ticket.reason}). I've passed your question on as a message, and someone will reply "
+                "here as soon as they can. I can also book a phone callback for you.", buttons=CALLBACK)
+            return [ActiveLoop(None)]
         if not ticket.on_duty:
             dispatcher.utter_message(
                 text=f"I'm sorry: {ticket.reason}, so nobody can take over this chat now. I've passed our "

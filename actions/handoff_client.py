@@ -17,6 +17,7 @@ class Ticket:
     wait_seconds: int
     on_duty: bool = True
     reason: str = ""  # why nobody can take over now, in words for the customer
+    instead: str = ""  # the desk is busy: "callback" or "message" instead of a place in the queue
 
 
 class HandoffServiceClient:
@@ -36,7 +37,7 @@ class HandoffServiceClient:
             raise HandoffUnavailable(f"answered {reply.status}: {reply.text[:200]}")
         body = reply.json()
         return Ticket(body["session"]["id"], int(body.get("position", 0)), int(body.get("estimated_wait_seconds", 0)),
-                      bool(body.get("on_duty", True)), str(body.get("reason") or ""))
+                      bool(body.get("on_duty", True)), str(body.get("reason") or ""), str(body.get("instead") or ""))
 
     async def rate(self, conversation_id: str, rating: int) -> bool:
         """Record the customer's rating on the session a person handed back; False if there is none

@@ -7,6 +7,7 @@
     python -m handoff replay                          # the tracker store in endpoints.yml
     python -m handoff replay --file conversations.json
     python -m handoff replay --config my-handoff.yml --since 2026-11-17 --json
+    python -m handoff replay --load busy              # what the load rules would have done
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import List, Optional
 from handoff.config import HandoffConfig
 from handoff.corrections import cli as corrections_cli
 from handoff.qa import cli as qa_cli
+from handoff.control.load_rules import DeskLoad
 from handoff.errors import HandoffError
 from handoff.replay import ReplaySummary, load_export, load_tracker_store, replay
 
@@ -37,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--file", type=Path, help="an exported JSON/JSONL file of trackers instead")
     run.add_argument("--since", help="only conversations active since this date (YYYY-MM-DD, UTC)")
     run.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    run.add_argument("--load", choices=("normal", "busy", "idle"), default=None,
+                     help="as if the desk had been busy or idle: what handoff.yml's load rules would have done")
     commands.add_parser("serve", help="run the handoff service (HANDOFF_PORT, default 5006)")
     learn = commands.add_parser("train-sentiment", help="retrain the learned sentiment head on VADER's rated sets")
     learn.add_argument("--vader", type=Path, required=True, help="folder with VADER's *_GroundTruth.txt files")
@@ -89,12 +93,22 @@ def _since(value: Optional[str]) -> Optional[datetime]:
         raise HandoffError(f"--since {value!r} is not a date; use YYYY-MM-DD") from exc
 
 
+def _load_state(name: Optional[str]) -> Optional[DeskLoad]:
+    """A desk in that state for the replay: busy (no free place), idle (free places, nobody waiting)."""
+    if name is None:
+        return None
+    why = {"busy": "our team is busy (a replay of the busy rule)"}.get(name, "")
+    return DeskLoad(name, 1, 0 if name == "busy" else 10, 0, 0, why)
+
+
 def _print_table(summary: ReplaySummary) -> None:
     print(f"{'conversation':<36} {'turns':>5}  {'hand off':<9} {'turn':>4}  reason")
     for r in summary.results:
         if r.decision:
             top = r.decision.evidence[0]
-            print(f"{r.conversation_id[:36]:<36} {r.turns:>5}  {r.decision.mode:<9} {r.turn:>4}  {top.key}: {top.detail}")
+            acted = f" [{r.rule}{': ' + r.instead if r.instead else ''}]" if r.rule else ""
+            print(f"{r.conversation_id[:36]:<36} {r.turns:>5}  {r.decision.mode:<9} {r.turn:>4}  {top.key}: {top.detail}"
+                  f"{acted}")
         else:
             print(f"{r.conversation_id[:36]:<36} {r.turns:>5}  {'no':<9} {'':>4}")
     totals = summary.totals()
@@ -102,6 +116,8 @@ def _print_table(summary: ReplaySummary) -> None:
           f"({100 * totals['rate']:.1f}%): {totals['transfers']} transfers, {totals['offers']} offers")
     for reason, count in totals["by_reason"].items():
         print(f"  {reason:<32} {count}")
+    for rule, count in totals["load_rules"].items():
+        print(f"  load rule {rule:<22} {count}")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -132,7 +148,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except HandoffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    summary = replay(trackers, config)
+    summary = replay(trackers, config, _load_state(args.load))
     if args.json:
         print(json.dumps({"results": [r.as_dict() for r in summary.results], "totals": summary.totals()}, indent=2))
     else:

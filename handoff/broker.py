@@ -8,6 +8,9 @@ embedded default (endpoints.yml); scaled out, Rasa's own Pika broker takes its p
       outbox: var/outbox.db             # default: $SHOP_DATA_DIR/outbox.db
       # the token is HANDOFF_SERVICE_TOKEN from the environment
 
+Besides customers' messages it carries the handoff policy's reasons (the slot
+``handoff_reasons``), which the service counts as the Rasa side's trigger firings.
+
 Nothing is lost: each customer event gets an id and is written to the outbox
 (handoff.relay.outbox) before anything is sent, and leaves it only when the service
 has taken it (or already had it: the service recognises the id). Delivery runs one
@@ -35,6 +38,8 @@ from handoff.relay.outbox import Entry, Outbox
 
 logger = logging.getLogger(__name__)
 FORWARDED = ("user",)
+# The reasons the handoff policy recorded: the service counts trigger firings from them (Prometheus).
+COUNTED_SLOTS = ("handoff_reasons",)
 REFUSED = (400, 413, 422)    # the service will never take it: kept in the outbox, not retried
 
 
@@ -62,7 +67,8 @@ class HandoffEventBroker(EventBroker):
         return broker
 
     def publish(self, event: Dict[Text, Any]) -> None:
-        if event.get("event") not in FORWARDED:
+        counted = event.get("event") == "slot" and event.get("name") in COUNTED_SLOTS and event.get("value")
+        if event.get("event") not in FORWARDED and not counted:
             return
         conversation = str(event.get("sender_id", ""))
         event = {**event, EVENT_ID: event.get(EVENT_ID) or new_id()}

@@ -93,6 +93,7 @@ class HandoffConfig:
     routes: Dict[str, Route]
     reoffer_drop: float
     skills_by_intent: Dict[str, str] = field(default_factory=dict)
+    desk: Any = None  # handoff.control.settings.DeskConfig: costs, staffing, kill switch, load rules
 
     def route(self, reason: str) -> Route:
         return self.routes.get(reason) or self.routes.get("default") or Route("general", "normal")
@@ -111,7 +112,10 @@ class HandoffConfig:
     @classmethod
     def from_dict(cls, raw: Any, source: str = "handoff.yml") -> HandoffConfig:
         reader = _Reader(source)
-        top = reader.section(raw, "", ("version", "triggers", "routing", "reoffer_drop", "skills_by_intent"))
+        from handoff.control.settings import DeskConfig
+
+        top = reader.section(raw, "", ("version", "triggers", "routing", "reoffer_drop", "skills_by_intent",
+                                       "costs", "staffing", "kill_switch", "load"))
         triggers = reader.section(top.get("triggers", {}), "triggers", ("explicit", "sentiment", "loop", "gray_area"))
         return cls(
             explicit=_explicit(reader, triggers.get("explicit", {})),
@@ -121,6 +125,7 @@ class HandoffConfig:
             routes=_routes(reader, top.get("routing", {})),
             reoffer_drop=reader.number(top, "reoffer_drop", "", 0.2, 0.0, 2.0),
             skills_by_intent=_skills(reader, top.get("skills_by_intent", {})),
+            desk=DeskConfig.from_sections(top, source),
         )
 
 

@@ -18,6 +18,7 @@ class Evidence:
     priority: str
     mode: str = "transfer"  # offer | transfer
     reason: str = ""        # the key declines are remembered by, e.g. "gray_area:legal_threat"
+    rule: str = ""          # a desk rule that made it fire (load.idle), see handoff.control
 
     @property
     def key(self) -> str:

@@ -7,7 +7,12 @@ The customer is never left without an answer: when ``action_handoff`` or
 ``action_offer_human`` ran but said nothing (the action server could not be reached:
 Rasa logs the error and goes on with no events), it predicts ``utter_handoff_unreachable``,
 a response of the domain that Rasa sends by itself: our team cannot be reached now, and
-the offer of a callback."""
+the offer of a callback.
+
+The desk steers it too (handoff.control): while the bot is switched off for a skill, a
+new question of that skill goes straight to a person; while agents are idle, the
+sentiment trigger offers a person earlier. It reads the desk's state that a thread polls
+from the handoff service (HANDOFF_URL), never waiting on the network itself."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +30,10 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from handoff.config import HandoffConfig
+from handoff.control.load_rules import decide_under_load
+from handoff.control.state_client import DeskState, StatePoller, poller_from_env
+from handoff.control.switch_rule import switched_off
 from handoff.conversation import HANDOFF_SLOT, build_view
-from handoff.engine import decide
 
 SPEAKING_ACTIONS = ("action_handoff", "action_offer_human")  # each always says something when it runs
 UNREACHABLE = "utter_handoff_unreachable"
@@ -43,6 +50,14 @@ class HandoffPolicy(Policy):
                  handoff_config: Optional[HandoffConfig] = None) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self.handoff = handoff_config or HandoffConfig.load(Path(config["config_file"]))
+        # Served with a handoff service (HANDOFF_URL), the desk's state is polled from the start.
+        self._desk: Optional[StatePoller] = poller_from_env()
+        if self._desk is not None:
+            self._desk.start()
+
+    def desk_state(self) -> Optional[DeskState]:
+        """The kill switch and the desk's load, as last polled from the handoff service (None: unknown)."""
+        return self._desk.current() if self._desk is not None else None
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource
@@ -62,7 +77,10 @@ class HandoffPolicy(Policy):
             return self._prediction(abstain, is_no_user_prediction=True)
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.is_paused():
             return self._prediction(abstain)
-        decision = decide(build_view(e.as_dict() for e in tracker.events), self.handoff)
+        view = build_view(e.as_dict() for e in tracker.events)
+        desk = self.desk_state()
+        decision = (switched_off(view, self.handoff, desk.off) if desk else None) or \
+            decide_under_load(view, self.handoff, desk.load if desk else None)
         if decision is None or decision.action not in domain.action_names_or_texts:
             return self._prediction(abstain)
         abstain[domain.index_for_action(decision.action)] = 1.0

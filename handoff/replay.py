@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
 from handoff.config import HandoffConfig
+from handoff.control.load_rules import BUSY_RULE, DeskLoad, decide_under_load, instead_of_queue
 from handoff.conversation import HANDOFF_SLOT, build_view
-from handoff.engine import Decision, decide
+from handoff.engine import Decision
 from handoff.errors import HandoffError
 
 # Events a previous configuration left behind; a replay judges the conversation afresh.
@@ -32,12 +33,14 @@ class ReplayResult:
     turns: int
     decision: Optional[Decision] = None
     turn: Optional[int] = None
+    rule: Optional[str] = None      # a load rule that acted (load.idle, load.busy)
+    instead: Optional[str] = None   # load.busy: callback or message instead of a queue place
 
     def as_dict(self) -> Dict[str, Any]:
         return {
             "conversation_id": self.conversation_id, "turns": self.turns,
             "hands_off": self.decision is not None, "turn": self.turn,
-            "mode": self.decision.mode if self.decision else None,
+            "mode": self.decision.mode if self.decision else None, "rule": self.rule, "instead": self.instead,
             "reasons": [e.as_dict() for e in self.decision.evidence] if self.decision else [],
         }
 
@@ -55,24 +58,35 @@ class ReplaySummary:
             "transfers": sum(1 for r in fired if r.decision.mode == "transfer"),
             "offers": sum(1 for r in fired if r.decision.mode == "offer"),
             "by_reason": dict(Counter(r.decision.evidence[0].key for r in fired).most_common()),
+            "load_rules": dict(Counter(r.rule for r in fired if r.rule).most_common()),
         }
 
 
-def replay_events(conversation_id: str, events: List[Dict[str, Any]], config: HandoffConfig) -> ReplayResult:
+def replay_events(conversation_id: str, events: List[Dict[str, Any]], config: HandoffConfig,
+                  load: Optional[DeskLoad] = None) -> ReplayResult:
+    """With `load`, as if the desk had been in that state (handoff.yml ``load:`` rules)."""
     clean = [e for e in events if e.get("event") not in _EARLIER_HANDOFF
              and not (e.get("event") == "slot" and e.get("name") == HANDOFF_SLOT)]
     user_positions = [i for i, e in enumerate(clean) if e.get("event") == "user"]
     for turn, position in enumerate(user_positions, start=1):
-        decision = decide(build_view(clean[: position + 1]), config)
+        decision = decide_under_load(build_view(clean[: position + 1]), config, load)
         if decision is not None:
-            return ReplayResult(conversation_id, len(user_positions), decision, turn)
+            result = ReplayResult(conversation_id, len(user_positions), decision, turn,
+                                  rule=next((e.rule for e in decision.evidence if e.rule), None))
+            instead = instead_of_queue(decision.evidence[0].priority, load, config.desk.load) \
+                if load is not None and decision.mode == "transfer" else None
+            if instead is not None:
+                result.rule, result.instead = BUSY_RULE, instead
+            return result
     return ReplayResult(conversation_id, len(user_positions))
 
 
-def replay(conversations: Iterable[Dict[str, Any]], config: HandoffConfig) -> ReplaySummary:
+def replay(conversations: Iterable[Dict[str, Any]], config: HandoffConfig,
+           load: Optional[DeskLoad] = None) -> ReplaySummary:
     summary = ReplaySummary()
     for tracker in conversations:
-        summary.results.append(replay_events(str(tracker.get("sender_id")), tracker.get("events") or [], config))
+        summary.results.append(replay_events(str(tracker.get("sender_id")), tracker.get("events") or [], config,
+                                             load))
     return summary
 
 

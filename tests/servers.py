@@ -189,7 +189,11 @@ class Servers:
         self.handoff_port, self.handoff_url = port, f"http://127.0.0.1:{port}"
         service_env = {**env, "HANDOFF_PORT": str(port), "HOST": "127.0.0.1", "RASA_URL": self.rasa_url,
                        "RASA_TOKEN": TOKEN, "RASA_JWT_SECRET": JWT_SECRET, "HANDOFF_AGENT_TOKEN": AGENT_TOKEN, "HANDOFF_SERVICE_TOKEN": SERVICE_TOKEN,
-                       "HANDOFF_AGENT_IDLE": "86400", **self.env}
+                       "HANDOFF_AGENT_IDLE": "86400",
+                       # the desk's figures read this run's tracker store (a PostgreSQL one: set it in env)
+                       **({} if "tracker_store" in self.endpoints
+                          else {"HANDOFF_TRACKER_DB_URL": f"sqlite:///{self.workdir / 'tracker.db'}"}),
+                       **self.env}
         service = start("handoff", [sys.executable, "-m", "handoff", "serve"], self.workdir, service_env)
         service.health = f"{self.handoff_url}/health"
         self.processes.append(service)

@@ -16,6 +16,10 @@ class Backlog:
     def pending(self, session_id: str) -> int:
         return self._pending.get(session_id, 0)
 
+    def total(self) -> int:
+        """Customer messages on their way to any session of this instance."""
+        return sum(self._pending.values())
+
     async def update(self, session_id: str, pending: Any) -> None:
         count = pending if isinstance(pending, int) and not isinstance(pending, bool) and pending > 0 else 0
         if count == self._pending.get(session_id, 0):

@@ -4,11 +4,18 @@ errors map to JSON answers in one place (handoff.service.answers)."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any, Optional
 
 from sanic import Sanic
 
+from handoff.config import HandoffConfig
 from handoff.connectors.base import LiveAgentConnector
+from handoff.control.auto_switch import run_auto_switch
+from handoff.control.kill_switch import KillSwitch
+from handoff.control.rule_log import RuleLog
+from handoff.insights.exposition import Exposition
+from handoff.insights.service import Insights, keep_up
 from handoff.connectors.console import ConsoleConnector
 from handoff.qa.parts import QAParts
 from handoff.qa.settings import QASettings
@@ -26,7 +33,8 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
-from handoff.service.routes import assist, connectors, console, corrections, intake, qa, sessions
+from handoff.service.routes import (assist, connectors, console, control, corrections, dashboard, intake, metrics,
+                                    qa, sessions, staffing)
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -55,12 +63,24 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
         app.ctx.store.subscribe(app.ctx.fanout.announce)
     app.ctx.qa = QAParts.create(app.ctx.store, app.ctx.rasa, QASettings.from_env())
     app.ctx.store.subscribe(app.ctx.qa.job.session_changed)  # a closed session's conversation is reviewed
+    _desk(app, settings)
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors, qa, corrections, assist):
+    for module in (console, intake, sessions, connectors, qa, corrections, assist, metrics, control, staffing,
+                   dashboard):
         app.blueprint(module.blueprint())
     return app
+
+
+def _desk(app: Sanic, settings: ServiceSettings) -> None:
+    """The desk's figures (handoff.insights) and controls (handoff.control)."""
+    app.ctx.handoff_config = HandoffConfig.load(Path(settings.handoff_config))
+    app.ctx.insights = Insights(app.ctx.store.engine, settings.tracker_db_url, app.ctx.handoff_config)
+    app.ctx.rule_log = RuleLog(app.ctx.store.engine)
+    app.ctx.exposition = Exposition()
+    app.ctx.store.subscribe(app.ctx.exposition.changed)
+    app.ctx.kill_switch = KillSwitch(app.ctx.store.engine, lambda: getattr(app.ctx, "audit", None))
 
 
 def _background(app: Sanic, settings: ServiceSettings) -> None:
@@ -71,6 +91,11 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
         if app.ctx.fanout is not None:
             app.add_task(app.ctx.fanout.run())
         app.add_task(app.ctx.qa.job.run(app.ctx.qa.settings.every_seconds))
+        if settings.tracker_db_url:
+            app.add_task(keep_up(app.ctx.insights.facts))
+        auto = app.ctx.handoff_config.desk.auto_switch
+        if auto.enabled and settings.tracker_db_url:
+            app.add_task(run_auto_switch(app.ctx.kill_switch, app.ctx.insights.facts, auto))
         app.add_task(run_queue_watch(app.ctx.store, app.ctx.rasa, app.ctx.duty.off_duty_reason,
                                      settings.queue_check_seconds))
         if settings.rabbitmq_url:

@@ -90,6 +90,9 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     to the session and its connector, once per event id: (the message, whether it is new).
     Only what is written after the transfer: what came before is in the context."""
     store: SessionStore = app.ctx.store
+    exposition = getattr(app.ctx, "exposition", None)  # handoff.insights.exposition: Prometheus counts
+    if exposition is not None:
+        exposition.rasa_event(event)  # what the handoff components did on the Rasa side
     if event.get("event") != "user":
         return None, False
     if getattr(app.ctx, "qa", None) is not None:
@@ -104,6 +107,8 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     await app.ctx.backlog.update(session.id, event.get(PENDING))
     if not new:
         return message, False  # a redelivery: the agent has it already
+    if exposition is not None:
+        exposition.customer_relayed(event)
     await tell_connector(app, session, "customer_wrote", message)
     settings: ServiceSettings = app.ctx.settings
     if session.customer_waiting and wants_to_leave(event, settings.leave_intents, settings.leave_confidence):

@@ -33,7 +33,34 @@ METRICS = {"type": "object", "required": ["since", "sessions", "by_status", "by_
     "waiting_now": {"type": "object", "properties": {"customers": {"type": "integer"}, "longest_seconds": COUNT}},
     "returned_to_bot_share": COUNT, "abandoned_share": COUNT, "queued_now": {"type": "integer"},
     "rating": {"type": "object", "properties": {"count": {"type": "integer"}, "average": COUNT,
-                                                "by_value": {"type": "object"}}}}}
+                                                "by_value": {"type": "object"}}},
+    # the bot and the desk together (handoff.insights.report)
+    "until": {"type": ["string", "null"]}, "skill": {"type": ["string", "null"]},
+    **{name: {"type": "object"} for name in ("containment", "error_rate", "task_completion", "speed", "csat",
+                                             "cost", "load_rules")},
+    "series": {"type": "array", "items": {"type": "object"}}}}
+METRICS["required"] += ["containment", "error_rate", "task_completion", "csat", "cost"]
+
+
+SWITCH = {"type": "object", "required": ["skill", "enabled", "reason", "actor", "source", "changed_at"],
+          "properties": {"skill": {"type": "string"}, "enabled": {"type": "boolean"}, "reason": {"type": "string"},
+                         "actor": {"type": "string"}, "source": {"enum": ["manual", "auto"]},
+                         "changed_at": {"type": "string"}}}
+SWITCHES = {"type": "object", "required": ["switches", "off"], "properties": {
+    "switches": {"type": "array", "items": SWITCH}, "off": {"type": "array", "items": {"type": "string"}}}}
+STAFFING = {"type": "object", "required": ["week_start", "service_level", "handle_seconds", "hours"], "properties": {
+    "skill": {"type": ["string", "null"]}, "week_start": {"type": "string"}, "history_weeks": {"type": "integer"},
+    "service_level": {"type": "number"}, "answer_within_seconds": {"type": "number"},
+    "handle_seconds": {"type": "number"}, "handle_time_from": {"enum": ["history", "configuration"]},
+    "peak_agents": {"type": "integer"},
+    "hours": {"type": "array", "items": {"type": "object", "required": ["hour_of_week", "agents_needed"]}}}}
+DESK_STATE = {"type": "object", "required": ["off", "load"], "properties": {
+    "off": {"type": "object", "additionalProperties": {"type": "string"}},
+    "load": {"type": "object", "required": ["state", "free_places", "waiting", "estimated_wait_seconds"],
+             "properties": {"state": {"enum": ["busy", "idle", "normal", "closed"]},
+                            "agents_present": {"type": "integer"}, "free_places": {"type": "integer"},
+                            "waiting": {"type": "integer"}, "estimated_wait_seconds": {"type": "integer"},
+                            "why": {"type": "string"}}}}}
 
 
 def _json(schema: Dict[str, Any], description: str = "ok") -> Dict[str, Any]:
@@ -69,6 +96,29 @@ def _message_op() -> Dict[str, Any]:
     return operation
 
 
+def _metrics_op() -> Dict[str, Any]:
+    operation = _op("The desk in figures: containment, errors, tasks, speed, CSAT, cost, reasons, endings",
+                    {"200": METRICS}, "400", parameters=[
+                        _query("since", {"type": "string", "format": "date-time"},
+                               "ISO date or time (default: from the first conversation)"),
+                        _query("until", {"type": "string", "format": "date-time"},
+                               "ISO date or time, not included (default: now)"),
+                        _query("skill", {"type": "string"}, "only this skill"),
+                        _query("format", {"enum": ["json", "csv"]}, "csv: one 'metric,value' row per figure")])
+    operation["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    return operation
+
+
+def _prometheus_op() -> Dict[str, Any]:
+    """No token unless HANDOFF_METRICS_TOKEN is set (then 401 without it)."""
+    operation = _op("The service in the Prometheus text format (queue, waits, sessions, agents, relay, triggers)",
+                    {}, "", security="metrics")
+    operation["security"] = [{}, {"metrics": []}]
+    operation["responses"]["200"] = {"description": "ok", "content": {
+        "text/plain": {"schema": {"type": "string"}}}}
+    return operation
+
+
 def spec() -> Dict[str, Any]:
     from handoff.service.openapi_qa import qa_paths
 
@@ -76,7 +126,10 @@ def spec() -> Dict[str, Any]:
     opened = {"type": "object", "required": ["session", "position", "estimated_wait_seconds", "on_duty"],
               "properties": {"session": SESSION, "position": {"type": "integer"},
                              "estimated_wait_seconds": {"type": "integer"}, "on_duty": {"type": "boolean"},
-                             "reason": {"type": ["string", "null"]}}}
+                             "reason": {"type": ["string", "null"]},
+                             "instead": {"enum": ["callback", "message"],
+                                         "description": "the desk is busy: a callback or a message instead of "
+                                                        "a place in the queue (handoff.yml load.busy)"}}}
     me = {"type": "object", "required": ["name", "skills", "capacity", "supervisor"], "properties": {
         "name": {"type": "string"}, "skills": {"type": "array", "items": {"type": "string"}},
         "capacity": {"type": "integer"}, "supervisor": {"type": "boolean"}}}
@@ -87,7 +140,8 @@ def spec() -> Dict[str, Any]:
                                 "HANDOFF_SERVICE_TOKEN. Both as 'Authorization: Bearer <token>'."},
         "components": {
             "securitySchemes": {"agent": {"type": "http", "scheme": "bearer"},
-                                "service": {"type": "http", "scheme": "bearer"}},
+                                "service": {"type": "http", "scheme": "bearer"},
+                                "metrics": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": ERROR},
         },
         "paths": {
@@ -106,10 +160,22 @@ def spec() -> Dict[str, Any]:
                 "The customer's 1-5 rating of a handed-back session, once (action server)", {"200": ONE_SESSION},
                 "400 404 409", body="rating", security="service")},
             "/api/me": {"get": _op("The agent the token belongs to", {"200": me}, "")},
-            "/api/metrics": {"get": _op(
-                "The desk in figures: reasons, time to agent, endings, ratings", {"200": METRICS}, "400",
-                parameters=[_query("since", {"type": "string", "format": "date-time"},
-                                   "ISO date or time (default: every session)")])},
+            "/api/metrics": {"get": _metrics_op()},
+            "/metrics": {"get": _prometheus_op()},
+            "/api/kill-switch": {
+                "get": _op("The kill switch: skills with the bot off (agents, or the service token)",
+                           {"200": SWITCHES}, ""),
+                "put": _op("Switch the bot off (enabled: true) or back on for a skill or '*' (supervisors)",
+                           {"200": {"type": "object", "properties": {"switch": SWITCH}, "required": ["switch"]}},
+                           "400 403", body="kill_switch")},
+            "/api/staffing": {"get": _op(
+                "Agents needed per hour of a week by Erlang C, forecast against what happened (supervisors)",
+                {"200": STAFFING}, "400 403",
+                parameters=[_query("week", {"type": "string", "format": "date-time"},
+                                   "a day of the week to forecast (default: this week)"),
+                            _query("skill", {"type": "string"}, "only this skill")])},
+            "/api/desk-state": {"get": _op(
+                "What the handoff policy polls: skills with the bot off and the desk's load", {"200": DESK_STATE}, "")},
             "/api/sessions": {"get": _op(
                 "Sessions, most urgent then longest waiting",
                 {"200": {"type": "object", "properties": {"sessions": {"type": "array", "items": SESSION}},

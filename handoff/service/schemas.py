@@ -29,7 +29,7 @@ REASON = _object({
     "trigger": NAME, "turn": {"type": "integer", "minimum": 0, "maximum": 100_000},
     "detail": {"type": "string", "maxLength": 1000}, "value": {"type": "number"}, "threshold": {"type": "number"},
     "skill": NAME, "priority": {"enum": list(PRIORITY_RANK)}, "mode": {"enum": ["offer", "transfer"]},
-    "reason": {"type": "string", "maxLength": 128},
+    "reason": {"type": "string", "maxLength": 128}, "rule": {"type": "string", "maxLength": MAX_NAME},
 }, ["trigger"])
 LINE = _object({
     "at": {"type": ["string", "null"], "maxLength": 64}, "speaker": {"enum": ["customer", "bot", "agent"]},
@@ -85,6 +85,9 @@ REQUESTS: Dict[str, Dict[str, Any]] = {
                            "note": {"type": "string", "maxLength": 2000}}, ["conversation_id", "turn", "kind"])
     | {"if": {"properties": {"kind": {"const": "wrong_answer"}}}, "then": {"required": ["expected"]}},
     "decision": _object({"note": {"type": "string", "maxLength": 2000}}, []),
+    # the bot off (enabled: true) or back on, for a skill or "*" for all
+    "kill_switch": _object({"skill": NAME, "enabled": {"type": "boolean"},
+                            "reason": {**TEXT, "maxLength": 500}}, ["skill", "enabled", "reason"]),
 }
 
 _TIME = {"type": "string"}

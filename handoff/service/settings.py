@@ -12,6 +12,7 @@ from typing import Any, Mapping, Optional, Tuple
 import yaml
 
 from handoff.errors import ConfigError
+from handoff.insights.tracker_source import url_from_endpoints
 from handoff.service.duty import Hours
 from handoff.service.throttle import ThrottleSettings
 
@@ -64,6 +65,9 @@ class ServiceSettings:
     throttle: ThrottleSettings = ThrottleSettings()
     rasa_timeout: float = 60.0             # as long as Rasa can take (its conversation lock lives 60 s)
     reconcile_seconds: float = 30.0        # how often tracker and sessions are checked against each other
+    handoff_config: str = "handoff.yml"    # triggers, routing and the desk's sections (costs, load, kill switch)
+    tracker_db_url: str = ""               # Rasa's SQL tracker store, for the bot's figures ("" : none)
+    metrics_token: str = ""                # when set, GET /metrics wants it as a bearer token
 
     @property
     def settle_seconds(self) -> float:
@@ -108,6 +112,10 @@ class ServiceSettings:
                 lockout_seconds=_positive(env, "HANDOFF_LOCKOUT_SECONDS", "300")),
             rasa_timeout=_positive(env, "HANDOFF_RASA_TIMEOUT", "60"),
             reconcile_seconds=_positive(env, "HANDOFF_RECONCILE", "30"),
+            handoff_config=env.get("HANDOFF_CONFIG", "handoff.yml"),
+            tracker_db_url=env.get("HANDOFF_TRACKER_DB_URL", "").strip()
+            or url_from_endpoints(Path(env.get("HANDOFF_ENDPOINTS", "endpoints.yml"))),
+            metrics_token=env.get("HANDOFF_METRICS_TOKEN", "").strip(),
         )
 
 

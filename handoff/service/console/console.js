@@ -144,7 +144,12 @@ async function refreshFigures() {
     `${f.waiting_now.customers} waiting`];
   if (f.time_to_agent_seconds.p50 !== null) parts.push(`time to agent ${Math.round(f.time_to_agent_seconds.p50)} s (p50)`);
   if (f.rating.average !== null) parts.push(`rating ${f.rating.average}/5 (${f.rating.count})`);
+  if (f.containment && f.containment.rate !== null) parts.push(`bot contained ${Math.round(100 * f.containment.rate)} %`);
   $("figures").textContent = parts.join(" · ");
+  const switches = await api("GET", "/api/kill-switch");  // everyone on the desk sees when the bot is off
+  $("kill-switch").hidden = switches.off.length === 0;
+  $("kill-switch").textContent = `The bot is switched off for: ${switches.off.join(", ")}. New questions come to the desk.`;
+  $("dashboard-link").hidden = !state.me.supervisor;
 }
 
 function showBadge() {

@@ -10,6 +10,8 @@ from sanic.response import HTTPResponse
 from handoff.errors import ConnectorUnavailable, SessionNotFound
 from handoff.service import auth, inputs
 from handoff.service.desk import position, relay_customer_event
+from handoff.service.metrics import first_trigger
+from handoff.service.routes.control import busy_rule
 from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
 
 
@@ -26,6 +28,10 @@ def blueprint() -> Blueprint:
         if session is None:
             session = await store.create(context["conversation_id"], context, str(context.get("skill", "general")),
                                          str(context.get("priority", "normal")))
+            request.app.ctx.exposition.session_opened(session)
+            if first_trigger(context) == "kill_switch":
+                await request.app.ctx.rule_log.record("kill_switch", session.skill, session.conversation_id,
+                                                      "the bot is switched off: straight to a person")
             try:
                 external = await request.app.ctx.connector.opened(session, context)
                 if external:
@@ -34,15 +40,20 @@ def blueprint() -> Blueprint:
                 await store.close(session.id, ABANDONED)  # nobody will see it: the customer must hear so
                 raise
         off_duty = await request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
+        instead = None
         if off_duty and session.customer_waiting:  # it stays queued as a message for when someone is back
             session = await store.leave_as_message(session.id)
             await store.add_message(session.id, "system", f"left as a message: {off_duty}")
         elif not off_duty and session.status == QUEUED and session.left_message_at is not None:
             session = await store.waiting_again(session.id)  # asked again, and this time someone is there
+        why = None
+        if not off_duty and session.customer_waiting:
+            session, instead, why = await busy_rule(request.app, session)
         place = await position(store, session)
         wait = place * request.app.ctx.settings.wait_per_session_seconds
-        return response.json({"session": session.as_dict(), "position": place, "estimated_wait_seconds": wait,
-                              "on_duty": off_duty is None, "reason": off_duty}, status=201)
+        answer = {"session": session.as_dict(), "position": place, "estimated_wait_seconds": wait,
+                  "on_duty": off_duty is None, "reason": off_duty or why}
+        return response.json({**answer, "instead": instead} if instead else answer, status=201)
 
     @bp.post("/api/events")
     async def rasa_event(request: Request) -> HTTPResponse:

@@ -1,8 +1,7 @@
 """The agents' API: the queue, one session with its messages, accept, write, notes,
-transfer, close, and the desk's figures."""
+transfer, close (the desk's figures are in handoff.service.routes.metrics)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
@@ -11,7 +10,6 @@ from handoff.errors import BadRequest, Forbidden, NotFound, SessionConflict
 from handoff.relay.agent_messages import client_id
 from handoff.service import auth, inputs
 from handoff.service.desk import accept as accept_session, agent_says, end
-from handoff.service.metrics import desk_metrics
 from handoff.service.store import CLOSED, DELIVERED, OPEN, SessionStore
 
 
@@ -34,15 +32,6 @@ def blueprint() -> Blueprint:
             raise BadRequest(f"unknown status '{sorted(unknown)[0]}'; use {', '.join(OPEN + CLOSED)}")
         sessions = await request.app.ctx.store.list(wanted, request.args.get("skill"))
         return response.json({"sessions": [s.as_dict() for s in sessions]})
-
-    @bp.get("/api/metrics")
-    async def metrics(request: Request) -> HTTPResponse:
-        """The desk in figures over the sessions opened since `since` (ISO date or time; default: all)."""
-        auth.agent(request)
-        since = inputs.since(inputs.query(request, "since"))
-        sessions = await request.app.ctx.store.list(OPEN + CLOSED, since=since)
-        return response.json({"since": since.isoformat() if since else None,
-                              **desk_metrics(sessions, datetime.now(timezone.utc))})
 
     @bp.get("/api/sessions/<session_id>")
     async def get_session(request: Request, session_id: str) -> HTTPResponse:
