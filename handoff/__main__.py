@@ -59,9 +59,12 @@ def serve() -> int:
 
     from bot.compat import patch_sanic_websockets
     from handoff.connectors import create_connector
+    from handoff.privacy import logs
+    from handoff.privacy.policy import PrivacyPolicy
 
     patch_sanic_websockets()  # sanic 21.12 websockets on Python 3.11 (see bot/compat.py)
     try:
+        logs.install(PrivacyPolicy.load().audience("logs").redactor)  # no personal data in the log
         settings = ServiceSettings.from_env()
         connector = create_connector(os.environ)
     except HandoffError as exc:

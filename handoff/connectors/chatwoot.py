@@ -68,6 +68,7 @@ class ChatwootConnector(LiveAgentConnector):
         return reply.json()
 
     async def opened(self, session: Session, context: Dict[str, Any]) -> Optional[str]:
+        context = self.shared_context(context)  # privacy.yml's `chatwoot` audience
         customer = context.get("customer") or {}
         contact = {"inbox_id": self.inbox_id, "identifier": session.conversation_id,
                    "name": customer.get("email") or f"Customer {session.conversation_id[:8]}"}
@@ -88,7 +89,8 @@ class ChatwootConnector(LiveAgentConnector):
     async def customer_wrote(self, session: Session, message: Message) -> None:
         if session.external_id:
             await self._post(f"/conversations/{session.external_id}/messages",
-                             {"content": message.text, "message_type": "incoming", "private": False})
+                             {"content": self.shared_message(message)["text"], "message_type": "incoming",
+                              "private": False})
 
     async def closed(self, session: Session) -> None:
         if session.external_id:

@@ -10,6 +10,7 @@ from sanic import Sanic
 
 from handoff.connectors.base import LiveAgentConnector
 from handoff.connectors.console import ConsoleConnector
+from handoff.privacy.policy import PrivacyPolicy
 from handoff.relay.backlog import Backlog
 from handoff.relay.reconcile import Reconciler
 from handoff.service import guard
@@ -42,6 +43,8 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token, timeout=settings.rasa_timeout,
                                       jwt_secret=settings.rasa_jwt_secret)
     app.ctx.connector = connector or ConsoleConnector()
+    app.ctx.privacy = privacy or PrivacyPolicy.load()
+    app.ctx.connector.audience = app.ctx.privacy.audience(app.ctx.connector.name())
     # Presence lives in the database, so a restart does not forget who is on duty.
     app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds, app.ctx.store)
     app.ctx.hub = Hub()

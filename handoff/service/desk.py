@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional, Tuple
 from sanic import Sanic
 
 from handoff.errors import ConnectorUnavailable, RasaUnavailable, SessionConflict
+from handoff.privacy.views import verified_email
 from handoff.relay.agent_messages import send_once
 from handoff.relay.ids import PENDING, event_id, new_id
 from handoff.service.queue_exit import customer_leaves, wants_to_leave
@@ -95,10 +96,10 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     session = await store.open_for(str(event.get("sender_id", "")))
     written = float(event.get("timestamp") or 0)
     if session is None:
-        return await _arrived_after_close(store, event, written)
+        return await _arrived_after_close(app, event, written)
     if written <= session.created_at.timestamp():
         return None, False
-    message, new = await store.add_once(session.id, "customer", str(event.get("text") or ""), event_id(event))
+    message, new = await store.add_once(session.id, "customer", private(app, session, event), event_id(event))
     await app.ctx.backlog.update(session.id, event.get(PENDING))
     if not new:
         return message, False  # a redelivery: the agent has it already
@@ -109,16 +110,22 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     return message, True
 
 
-async def _arrived_after_close(store: SessionStore, event: Dict[str, Any],
+def private(app: Sanic, session: Session, event: Dict[str, Any]) -> str:
+    """A customer's message as the internal console may see it (privacy.yml), before it is stored."""
+    return app.ctx.privacy.audience("console").redact(str(event.get("text") or ""), verified_email(session.context))
+
+
+async def _arrived_after_close(app: Sanic, event: Dict[str, Any],
                                written: float) -> Tuple[Optional[Message], bool]:
     """Written while the chat was open, delivered after the agent closed it (it was still on its
     way): kept on that session with a note, so it is not lost and someone can answer it."""
+    store: SessionStore = app.ctx.store
     last = await store.open_for(str(event.get("sender_id", "")), CLOSED)
     if last is None or last.closed_at is None:
         return None, False
     if not last.created_at.timestamp() < written <= last.closed_at.timestamp():
         return None, False
-    message, new = await store.add_once(last.id, "customer", str(event.get("text") or ""), event_id(event))
+    message, new = await store.add_once(last.id, "customer", private(app, last, event), event_id(event))
     if new:
         logger.warning("session %s: a customer message arrived after the chat was closed", last.id)
         await store.add_message(last.id, "system", "the message above was written before the chat was closed and "

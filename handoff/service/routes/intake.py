@@ -8,6 +8,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from handoff.errors import ConnectorUnavailable, SessionNotFound
+from handoff.privacy.views import context_for
 from handoff.service import auth, inputs
 from handoff.service.desk import position, relay_customer_event
 from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
@@ -20,7 +21,8 @@ def blueprint() -> Blueprint:
     async def open_session(request: Request) -> HTTPResponse:
         """From the action server: a conversation to transfer, with its HandoffContext."""
         auth.service(request)
-        context = inputs.valid(request, "handoff")["context"]
+        # kept as the internal console may see it (privacy.yml), whatever the sender redacted already
+        context = context_for(inputs.valid(request, "handoff")["context"], request.app.ctx.privacy.audience("console"))
         store: SessionStore = request.app.ctx.store
         session = await store.open_for(context["conversation_id"])
         if session is None:

@@ -79,8 +79,8 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/notes")
     async def note(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        message = await request.app.ctx.store.add_message(session_id, "note", inputs.text(inputs.valid(request, "text")),
-                                                          agent.name)
+        text = request.app.ctx.privacy.audience("console").redact(inputs.text(inputs.valid(request, "text")))
+        message = await request.app.ctx.store.add_message(session_id, "note", text, agent.name)
         return response.json({"message": message.as_dict()}, status=201)
 
     @bp.post("/api/sessions/<session_id>/transfer")
