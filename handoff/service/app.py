@@ -33,7 +33,7 @@ from handoff.service.throttle import Throttle
 
 def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
                rasa: Optional[RasaClient] = None, connector: Optional[LiveAgentConnector] = None,
-               name: str = "handoff") -> Sanic:
+               name: str = "handoff", privacy: Optional[PrivacyPolicy] = None) -> Sanic:
     app = Sanic(name, dumps=strict_json)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.WEBSOCKET_MAX_SIZE = 64 * 1024  # agents only send their token and pings
