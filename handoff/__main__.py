@@ -1,6 +1,7 @@
 """``python -m handoff replay``: what would the current handoff.yml do on past conversations?
 ``python -m handoff serve``: the handoff service for live agents (settings from the environment).
 ``python -m handoff train-sentiment --vader DIR``: retrain the learned sentiment head.
+``python -m handoff audit verify``: check the audit log's hash chain (handoff.audit).
 
     python -m handoff replay                          # the tracker store in endpoints.yml
     python -m handoff replay --file conversations.json
@@ -37,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     learn = commands.add_parser("train-sentiment", help="retrain the learned sentiment head on VADER's rated sets")
     learn.add_argument("--vader", type=Path, required=True, help="folder with VADER's *_GroundTruth.txt files")
     learn.add_argument("--out", type=Path, default=None, help="where to write it (default: the shipped head)")
+    from handoff.audit import cli as audit_cli
+
+    audit_cli.add_parser(commands)
     return parser
 
 
@@ -107,6 +111,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return serve()
     if args.command == "train-sentiment":
         return train_sentiment(args.vader, args.out)
+    if args.command == "audit":
+        from handoff.audit import cli as audit_cli
+
+        return audit_cli.run(args)
     try:
         config = HandoffConfig.load(args.config)
         if args.file:

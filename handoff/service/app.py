@@ -9,6 +9,7 @@ from typing import Any, Optional
 from sanic import Sanic
 
 from handoff.connectors.base import LiveAgentConnector
+from handoff.audit import AuditLog
 from handoff.connectors.console import ConsoleConnector
 from handoff.privacy.policy import PrivacyPolicy
 from handoff.relay.backlog import Backlog
@@ -25,7 +26,7 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
-from handoff.service.routes import connectors, console, intake, sessions
+from handoff.service.routes import audit, connectors, console, intake, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -45,6 +46,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.connector = connector or ConsoleConnector()
     app.ctx.privacy = privacy or PrivacyPolicy.load()
     app.ctx.connector.audience = app.ctx.privacy.audience(app.ctx.connector.name())
+    app.ctx.audit = AuditLog.on(app.ctx.store.engine)
     # Presence lives in the database, so a restart does not forget who is on duty.
     app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds, app.ctx.store)
     app.ctx.hub = Hub()
@@ -57,7 +59,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors):
+    for module in (console, intake, sessions, connectors, audit):
         app.blueprint(module.blueprint())
     return app
 
@@ -65,6 +67,9 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
 def _background(app: Sanic, settings: ServiceSettings) -> None:
     @app.listener("after_server_start")
     async def start_background(app: Sanic, _: Any) -> None:
+        await app.ctx.audit.record("system", "config_load", "service", {
+            "agents": len(settings.agents), "connector": app.ctx.connector.name(),
+            "privacy": app.ctx.privacy.source}, "local")
         app.add_task(run_escalation(app.ctx.store, app.ctx.rasa, settings.escalate_after_seconds))
         app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:

@@ -20,6 +20,14 @@ def agent(request: Request) -> Agent:
     return found
 
 
+def supervisor(request: Request) -> Agent:
+    """The calling agent, who must be a supervisor (or an admin)."""
+    found = agent(request)
+    if not found.supervisor:
+        raise Forbidden(f"{found.name} is not a supervisor: ask one, or an admin, for this")
+    return found
+
+
 def agent_with(app: Sanic, token: str) -> Optional[Agent]:
     """The agent whose token this is (and who is thereby present), or None."""
     digest = token_hash(token)

@@ -32,10 +32,12 @@ async def tell_connector(app: Sanic, session: Session, call: str, *args: Any) ->
         await app.ctx.store.add_message(session.id, "system", str(exc))
 
 
-async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[int] = None) -> Session:
+async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[int] = None,
+                 source: str = "") -> Session:
     """Exactly one agent wins, within their capacity. A session left as a message has the bot in
     the chat: pause it, so what the customer writes next goes to the person."""
     accepted = await app.ctx.store.accept(session.id, agent, capacity)
+    await app.ctx.audit.record(agent, "accept", session.id, {"skill": accepted.skill}, source)
     if accepted.left_message_at is not None:
         try:
             await app.ctx.rasa.pause(accepted.conversation_id)
@@ -49,15 +51,19 @@ async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[in
     return accepted
 
 
-async def agent_says(app: Sanic, session: Session, text: str, author: str, key: Optional[str] = None) -> Message:
+async def agent_says(app: Sanic, session: Session, text: str, author: str, key: Optional[str] = None,
+                     source: str = "") -> Message:
     """Sent at most once per id (handoff.relay.agent_messages); the message's status says how it went."""
     if session.status not in (ASSIGNED, ACTIVE):
         raise SessionConflict(session.id, session.status, "written to")
-    return await send_once(app.ctx.store, app.ctx.rasa, session, text, author, key or new_id(),
-                           app.ctx.settings.settle_seconds, shown_as=shown_as(app.ctx.settings, author))
+    message = await send_once(app.ctx.store, app.ctx.rasa, session, text, author, key or new_id(),
+                              app.ctx.settings.settle_seconds, shown_as=shown_as(app.ctx.settings, author))
+    await app.ctx.audit.record(author, "agent_message", session.id, {"message": message.seq,
+                                                                     "status": message.status}, source)
+    return message
 
 
-async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
+async def end(app: Sanic, session: Session, back: bool, author: str, source: str = "") -> Session:
     """Idempotent: each step is done once (the last word has a fixed id, the resume happens only
     while the conversation is paused), so after a fault the agent just closes again; closing
     again what is closed the same way answers the closed session."""
@@ -82,6 +88,7 @@ async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
         if closed.status != wanted:
             raise
         return closed
+    await app.ctx.audit.record(author, "hand_back" if back else "close", session.id, {"status": wanted}, source)
     await tell_connector(app, closed, "closed")
     return closed
 

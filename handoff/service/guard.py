@@ -93,6 +93,9 @@ def install(app: Sanic) -> None:
         where = door(request.path)
         if answer.status == 401 and where is not None:
             throttle.failed(where, address(request))
+            if where != "service":  # an agent's or a desk's token refused (the path may carry a secret: not kept)
+                await request.app.ctx.audit.record("unknown", "login_failed", where, {"method": request.method},
+                                                   address(request))
         for name, value in HEADERS.items():
             answer.headers.setdefault(name, value)
         if where is not None:

@@ -69,6 +69,29 @@ def _message_op() -> Dict[str, Any]:
     return operation
 
 
+AUDIT_ENTRY = {"type": "object", "required": ["seq", "at", "actor", "kind", "subject", "hash", "prev_hash"],
+               "properties": {"seq": {"type": "integer", "minimum": 1}, "at": {"type": "string"},
+                              "actor": {"type": "string"}, "kind": {"type": "string"},
+                              "subject": {"type": "string"}, "detail": {"type": "object"},
+                              "source": {"type": "string"},
+                              "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                              "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
+
+
+def _audit_op() -> Dict[str, Any]:
+    """Supervisors only; format=csv answers a CSV file with the same columns."""
+    operation = _op("The audit log (supervisors): who did what, when, from where; hash-chained",
+                    {"200": {"type": "object", "properties": {"entries": {"type": "array", "items": AUDIT_ENTRY}},
+                             "required": ["entries"]}}, "400 403",
+                    parameters=[_query("since", {"type": "string", "format": "date-time"}, "ISO date or time"),
+                                _query("until", {"type": "string", "format": "date-time"}, "ISO date or time"),
+                                _query("kind", {"type": "string"}, "only this kind (accept, note, login...)"),
+                                _query("actor", {"type": "string"}, "only this actor"),
+                                _query("format", {"enum": ["json", "csv"]}, "json (default) or csv")])
+    operation["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    return operation
+
+
 def spec() -> Dict[str, Any]:
     with_id = {"parameters": [SESSION_ID]}
     opened = {"type": "object", "required": ["session", "position", "estimated_wait_seconds", "on_duty"],
@@ -104,6 +127,7 @@ def spec() -> Dict[str, Any]:
                 "The customer's 1-5 rating of a handed-back session, once (action server)", {"200": ONE_SESSION},
                 "400 404 409", body="rating", security="service")},
             "/api/me": {"get": _op("The agent the token belongs to", {"200": me}, "")},
+            "/api/audit": {"get": _audit_op()},
             "/api/metrics": {"get": _op(
                 "The desk in figures: reasons, time to agent, endings, ratings", {"200": METRICS}, "400",
                 parameters=[_query("since", {"type": "string", "format": "date-time"},

@@ -41,8 +41,12 @@ def blueprint() -> Blueprint:
         agent = auth.agent_with(request.app, await _token(ws))
         if agent is None:
             request.app.ctx.throttle.failed("agent", guard.address(request))
+            await request.app.ctx.audit.record("unknown", "login_failed", "console", {"via": "websocket"},
+                                               guard.address(request))
             await ws.close(code=4401, reason="unknown token")
             return
+        await request.app.ctx.audit.record(agent.name, "login", "console", {"via": "websocket"},
+                                           guard.address(request))
         hub: Hub = request.app.ctx.hub
         hub.join(ws)
         try:

@@ -9,7 +9,7 @@ from sanic.response import HTTPResponse
 
 from handoff.errors import ConnectorUnavailable, SessionNotFound
 from handoff.privacy.views import context_for
-from handoff.service import auth, inputs
+from handoff.service import auth, guard, inputs
 from handoff.service.desk import position, relay_customer_event
 from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
 
@@ -35,6 +35,9 @@ def blueprint() -> Blueprint:
             except ConnectorUnavailable:
                 await store.close(session.id, ABANDONED)  # nobody will see it: the customer must hear so
                 raise
+            await request.app.ctx.audit.record("bot", "transfer", session.id, {
+                "skill": session.skill, "priority": session.priority, "connector": request.app.ctx.connector.name(),
+                "reasons": [str(r.get("trigger")) for r in context.get("reasons") or []]}, guard.address(request))
         off_duty = await request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
         if off_duty and session.customer_waiting:  # it stays queued as a message for when someone is back
             session = await store.leave_as_message(session.id)

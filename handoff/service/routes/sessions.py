@@ -9,7 +9,7 @@ from sanic.response import HTTPResponse
 
 from handoff.errors import BadRequest, Forbidden, NotFound, SessionConflict
 from handoff.relay.agent_messages import client_id
-from handoff.service import auth, inputs
+from handoff.service import auth, guard, inputs
 from handoff.service.desk import accept as accept_session, agent_says, end
 from handoff.service.metrics import desk_metrics
 from handoff.service.store import CLOSED, DELIVERED, OPEN, SessionStore
@@ -61,7 +61,7 @@ def blueprint() -> Blueprint:
         if not agent.serves(session.skill) and not agent.supervisor:
             raise Forbidden(f"session '{session_id}' needs the skill '{session.skill}', which {agent.name} lacks")
         # Who wins, and the agent's capacity, are decided in the database in one statement (409 otherwise).
-        accepted = await accept_session(request.app, session, agent.name, agent.capacity)
+        accepted = await accept_session(request.app, session, agent.name, agent.capacity, guard.address(request))
         return response.json({"session": accepted.as_dict()})
 
     @bp.post("/api/sessions/<session_id>/messages")
@@ -72,7 +72,7 @@ def blueprint() -> Blueprint:
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
         auth.owned(session, agent)
-        message = await agent_says(request.app, session, text, agent.name, key)
+        message = await agent_says(request.app, session, text, agent.name, key, guard.address(request))
         # 201 delivered; 202 stored, delivery not known yet (the message's status will say)
         return response.json({"message": message.as_dict()}, status=201 if message.status == DELIVERED else 202)
 
@@ -81,6 +81,8 @@ def blueprint() -> Blueprint:
         agent = auth.agent(request)
         text = request.app.ctx.privacy.audience("console").redact(inputs.text(inputs.valid(request, "text")))
         message = await request.app.ctx.store.add_message(session_id, "note", text, agent.name)
+        await request.app.ctx.audit.record(agent.name, "note", session_id, {"message": message.seq},
+                                           guard.address(request))
         return response.json({"message": message.as_dict()}, status=201)
 
     @bp.post("/api/sessions/<session_id>/transfer")
@@ -98,6 +100,8 @@ def blueprint() -> Blueprint:
             raise NotFound(f"no agent named '{target}': see the agents in the service's HANDOFF_AGENTS file")
         session = await store.transfer(session_id, skill, target)
         await store.add_message(session_id, "system", f"transferred by {agent.name} to {target or skill}", agent.name)
+        await request.app.ctx.audit.record(agent.name, "transfer_agent", session_id, {"skill": skill, "agent": target},
+                                           guard.address(request))
         return response.json({"session": session.as_dict()})
 
     @bp.post("/api/sessions/<session_id>/close")
@@ -109,7 +113,7 @@ def blueprint() -> Blueprint:
             raise BadRequest("'return_to_bot' must be true (the bot takes over) or false (the chat ends)")
         session = await request.app.ctx.store.get(session_id)
         auth.owned(session, agent)
-        closed = await end(request.app, session, back, agent.name)
+        closed = await end(request.app, session, back, agent.name, guard.address(request))
         return response.json({"session": closed.as_dict()})
 
     return bp
