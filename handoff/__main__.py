@@ -2,6 +2,7 @@
 ``python -m handoff serve``: the handoff service for live agents (settings from the environment).
 ``python -m handoff train-sentiment --vader DIR``: retrain the learned sentiment head.
 ``python -m handoff audit verify``: check the audit log's hash chain (handoff.audit).
+``python -m handoff agents hash-token``: the token_hash of an agent's token (from standard input).
 
     python -m handoff replay                          # the tracker store in endpoints.yml
     python -m handoff replay --file conversations.json
@@ -39,8 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     learn.add_argument("--vader", type=Path, required=True, help="folder with VADER's *_GroundTruth.txt files")
     learn.add_argument("--out", type=Path, default=None, help="where to write it (default: the shipped head)")
     from handoff.audit import cli as audit_cli
+    from handoff.service import agents_cli
 
     audit_cli.add_parser(commands)
+    agents_cli.add_parser(commands)
     return parser
 
 
@@ -115,6 +118,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         from handoff.audit import cli as audit_cli
 
         return audit_cli.run(args)
+    if args.command == "agents":
+        from handoff.service import agents_cli
+
+        return agents_cli.run(args)
     try:
         config = HandoffConfig.load(args.config)
         if args.file:

@@ -26,6 +26,7 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
+from handoff.service.roster import watch as watch_agents
 from handoff.service.routes import audit, connectors, console, intake, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
@@ -49,7 +50,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.audit = AuditLog.on(app.ctx.store.engine)
     # Presence lives in the database, so a restart does not forget who is on duty.
     app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds, app.ctx.store)
-    app.ctx.hub = Hub()
+    app.ctx.hub = Hub(app.ctx.store.get)
     app.ctx.backlog = Backlog(app.ctx.hub.publish)
     app.ctx.store.subscribe(app.ctx.hub.push)
     app.ctx.fanout = None
@@ -70,6 +71,8 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
         await app.ctx.audit.record("system", "config_load", "service", {
             "agents": len(settings.agents), "connector": app.ctx.connector.name(),
             "privacy": app.ctx.privacy.source}, "local")
+        if settings.agents_file:
+            app.add_task(watch_agents(app, settings))
         app.add_task(run_escalation(app.ctx.store, app.ctx.rasa, settings.escalate_after_seconds))
         app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:

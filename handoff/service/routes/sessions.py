@@ -9,7 +9,7 @@ from sanic.response import HTTPResponse
 
 from handoff.errors import BadRequest, Forbidden, NotFound, SessionConflict
 from handoff.relay.agent_messages import client_id
-from handoff.service import auth, guard, inputs
+from handoff.service import auth, guard, inputs, scope
 from handoff.service.desk import accept as accept_session, agent_says, end
 from handoff.service.metrics import desk_metrics
 from handoff.service.store import CLOSED, DELIVERED, OPEN, SessionStore
@@ -22,18 +22,18 @@ def blueprint() -> Blueprint:
     async def me(request: Request) -> HTTPResponse:
         agent = auth.agent(request)
         return response.json({"name": agent.name, "skills": list(agent.skills), "capacity": agent.capacity,
-                              "supervisor": agent.supervisor})
+                              "supervisor": agent.supervisor, "role": agent.role})
 
     @bp.get("/api/sessions")
     async def list_sessions(request: Request) -> HTTPResponse:
-        auth.agent(request)
+        agent = auth.agent(request)
         given = inputs.query(request, "status")
         wanted = tuple(given.split(",")) if given is not None else OPEN
         unknown = set(wanted) - set(OPEN + CLOSED)
         if unknown:
             raise BadRequest(f"unknown status '{sorted(unknown)[0]}'; use {', '.join(OPEN + CLOSED)}")
         sessions = await request.app.ctx.store.list(wanted, request.args.get("skill"))
-        return response.json({"sessions": [s.as_dict() for s in sessions]})
+        return response.json({"sessions": [scope.view(agent, s) for s in scope.visible(agent, sessions)]})
 
     @bp.get("/api/metrics")
     async def metrics(request: Request) -> HTTPResponse:
@@ -46,11 +46,12 @@ def blueprint() -> Blueprint:
 
     @bp.get("/api/sessions/<session_id>")
     async def get_session(request: Request, session_id: str) -> HTTPResponse:
-        auth.agent(request)
+        agent = auth.agent(request)
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
+        scope.require(agent, session)
         messages = await store.messages(session_id, inputs.whole(inputs.query(request, "after"), "after"))
-        return response.json({"session": session.as_dict(), "messages": [m.as_dict() for m in messages],
+        return response.json({"session": scope.view(agent, session), "messages": [m.as_dict() for m in messages],
                               "relay": {"pending": request.app.ctx.backlog.pending(session_id)}})
 
     @bp.post("/api/sessions/<session_id>/accept")
@@ -62,7 +63,7 @@ def blueprint() -> Blueprint:
             raise Forbidden(f"session '{session_id}' needs the skill '{session.skill}', which {agent.name} lacks")
         # Who wins, and the agent's capacity, are decided in the database in one statement (409 otherwise).
         accepted = await accept_session(request.app, session, agent.name, agent.capacity, guard.address(request))
-        return response.json({"session": accepted.as_dict()})
+        return response.json({"session": scope.view(agent, accepted)})
 
     @bp.post("/api/sessions/<session_id>/messages")
     async def send(request: Request, session_id: str) -> HTTPResponse:
@@ -71,7 +72,8 @@ def blueprint() -> Blueprint:
         text, key = inputs.text(body), client_id(body.get("id", body.get("client_id")))
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
-        auth.owned(session, agent)
+        # a supervisor may step into an agent's chat, but a queued one is accepted first
+        auth.owned(session, agent, supervisors=session.agent is not None)
         message = await agent_says(request.app, session, text, agent.name, key, guard.address(request))
         # 201 delivered; 202 stored, delivery not known yet (the message's status will say)
         return response.json({"message": message.as_dict()}, status=201 if message.status == DELIVERED else 202)
@@ -79,6 +81,7 @@ def blueprint() -> Blueprint:
     @bp.post("/api/sessions/<session_id>/notes")
     async def note(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
+        scope.require(agent, await request.app.ctx.store.get(session_id))
         text = request.app.ctx.privacy.audience("console").redact(inputs.text(inputs.valid(request, "text")))
         message = await request.app.ctx.store.add_message(session_id, "note", text, agent.name)
         await request.app.ctx.audit.record(agent.name, "note", session_id, {"message": message.seq},
@@ -102,7 +105,7 @@ def blueprint() -> Blueprint:
         await store.add_message(session_id, "system", f"transferred by {agent.name} to {target or skill}", agent.name)
         await request.app.ctx.audit.record(agent.name, "transfer_agent", session_id, {"skill": skill, "agent": target},
                                            guard.address(request))
-        return response.json({"session": session.as_dict()})
+        return response.json({"session": scope.view(agent, session)})
 
     @bp.post("/api/sessions/<session_id>/close")
     async def close(request: Request, session_id: str) -> HTTPResponse:
@@ -114,6 +117,6 @@ def blueprint() -> Blueprint:
         session = await request.app.ctx.store.get(session_id)
         auth.owned(session, agent)
         closed = await end(request.app, session, back, agent.name, guard.address(request))
-        return response.json({"session": closed.as_dict()})
+        return response.json({"session": scope.view(agent, closed)})
 
     return bp
