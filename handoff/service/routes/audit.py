@@ -50,7 +50,7 @@ def blueprint() -> Blueprint:
 
 def _moment(request: Request, name: str) -> Optional[datetime]:
     value = inputs.query(request, name)
-    if value is None or value == "":
+    if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
