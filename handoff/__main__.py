@@ -3,6 +3,7 @@
 ``python -m handoff train-sentiment --vader DIR``: retrain the learned sentiment head.
 ``python -m handoff audit verify``: check the audit log's hash chain (handoff.audit).
 ``python -m handoff agents hash-token``: the token_hash of an agent's token (from standard input).
+``python -m handoff erase --conversation ID | --email ADDRESS``: erase a customer's data everywhere.
 
     python -m handoff replay                          # the tracker store in endpoints.yml
     python -m handoff replay --file conversations.json
@@ -42,8 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     from handoff.audit import cli as audit_cli
     from handoff.service import agents_cli
 
+    from handoff.retention import cli as retention_cli
+
     audit_cli.add_parser(commands)
     agents_cli.add_parser(commands)
+    retention_cli.add_parsers(commands)
     return parser
 
 
@@ -122,6 +126,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         from handoff.service import agents_cli
 
         return agents_cli.run(args)
+    if args.command in ("erase", "retention"):
+        from handoff.retention import cli as retention_cli
+
+        return retention_cli.run(args)
     try:
         config = HandoffConfig.load(args.config)
         if args.file:

@@ -24,6 +24,7 @@ import yaml
 from handoff.errors import ConfigError
 from handoff.privacy.redactor import Redactor
 from handoff.privacy.spans import KINDS
+from handoff.retention.config import Retention
 
 REQUIRED = ("bot", "console", "logs")
 DEFAULT_FILE = "privacy.yml"
@@ -49,6 +50,7 @@ class PrivacyPolicy:
     source: str
     region: str
     audiences: Mapping[str, Audience]
+    retention: Retention = Retention()  # the `retention:` section (handoff.retention.config)
 
     def audience(self, name: str) -> Audience:
         """The audience's rules; a connector nobody configured sees nothing personal."""
@@ -72,7 +74,7 @@ class PrivacyPolicy:
     def from_dict(cls, raw: Any, source: str = DEFAULT_FILE, default_region: str = "GB") -> PrivacyPolicy:
         if not isinstance(raw, dict):
             raise ConfigError(source, "privacy", "must be a mapping with 'audiences' (and optionally 'region')")
-        _known(source, "", raw, {"region", "audiences"})
+        _known(source, "", raw, {"region", "audiences", "retention"})
         region = raw.get("region", default_region)
         if not (isinstance(region, str) and len(region) == 2 and region.isalpha()):
             raise ConfigError(source, "region", f"is {region!r}; give a two-letter country code such as GB")
@@ -84,7 +86,7 @@ class PrivacyPolicy:
         if missing:
             raise ConfigError(source, f"audiences.{missing[0]}", "is missing; bot, console and logs must be set")
         built = {str(name): _audience(source, str(name), rules, region.upper()) for name, rules in audiences.items()}
-        return cls(source, region.upper(), built)
+        return cls(source, region.upper(), built, Retention.from_dict(raw.get("retention"), source))
 
 
 def _audience(source: str, name: str, rules: Any, region: str) -> Audience:

@@ -27,7 +27,8 @@ from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
 from handoff.service.roster import watch as watch_agents
-from handoff.service.routes import audit, connectors, console, intake, sessions
+from handoff.service.erasure import run_retention
+from handoff.service.routes import audit, connectors, console, erasure, intake, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -60,7 +61,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors, audit):
+    for module in (console, intake, sessions, connectors, audit, erasure):
         app.blueprint(module.blueprint())
     return app
 
@@ -73,6 +74,8 @@ def _background(app: Sanic, settings: ServiceSettings) -> None:
             "privacy": app.ctx.privacy.source}, "local")
         if settings.agents_file:
             app.add_task(watch_agents(app, settings))
+        if app.ctx.privacy.retention.active:
+            app.add_task(run_retention(app))
         app.add_task(run_escalation(app.ctx.store, app.ctx.rasa, settings.escalate_after_seconds))
         app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:

@@ -156,6 +156,16 @@ def spec() -> Dict[str, Any]:
             "/api/sessions/{session_id}/transfer": {**with_id, "post": _op(
                 "Back to the queue for another skill or agent", {"200": ONE_SESSION}, "400 403 404 409",
                 body="transfer")},
+            "/api/sessions/{session_id}/erase": {**with_id, "post": _op(
+                "Erase the customer's data (supervisors): the chat is closed, the conversation removed from Rasa's "
+                "tracker store, the sessions and the bookings; an audit entry with counts stays",
+                {"200": {"type": "object", "required": ["erased"], "properties": {"erased": {
+                    "type": "object", "required": ["request", "deleted"], "properties": {
+                        "request": {"type": "string"}, "by": {"type": "string"},
+                        "conversations": {"type": "integer"}, "deleted": {"type": "object"},
+                        "skipped": {"type": "array", "items": {"type": "string"}},
+                        "audit_seq": {"type": "integer"}}}}}},
+                "400 403 404 409 502 504", body="erase")},
             "/api/sessions/{session_id}/close": {**with_id, "post": _op(
                 "End the chat; return_to_bot hands the customer back to the bot (again after a fault: safe)",
                 {"200": ONE_SESSION}, "400 403 404 409 502 504", body="close")},

@@ -77,6 +77,8 @@ REQUESTS: Dict[str, Dict[str, Any]] = {
     "transfer": {**_object({"skill": NAME, "agent": NAME}, []), "minProperties": 1},
     "close": _object({"return_to_bot": {"type": "boolean"}}, ["return_to_bot"]),
     "empty": {"type": "object", "maxProperties": 0},
+    # a supervisor confirms a customer's request to erase their data
+    "erase": _object({"confirm": {"const": True}}, ["confirm"]),
 }
 
 _TIME = {"type": "string"}

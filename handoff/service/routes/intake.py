@@ -11,6 +11,7 @@ from handoff.errors import ConnectorUnavailable, SessionNotFound
 from handoff.privacy.views import context_for
 from handoff.service import auth, guard, inputs
 from handoff.service.desk import position, relay_customer_event
+from handoff.service.erasure import is_erasure_request, mark_request
 from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
 
 
@@ -38,6 +39,8 @@ def blueprint() -> Blueprint:
             await request.app.ctx.audit.record("bot", "transfer", session.id, {
                 "skill": session.skill, "priority": session.priority, "connector": request.app.ctx.connector.name(),
                 "reasons": [str(r.get("trigger")) for r in context.get("reasons") or []]}, guard.address(request))
+            if is_erasure_request(context):
+                await mark_request(request.app, session, guard.address(request))
         off_duty = await request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
         if off_duty and session.customer_waiting:  # it stays queued as a message for when someone is back
             session = await store.leave_as_message(session.id)
