@@ -12,6 +12,7 @@ from typing import Iterator
 
 import pytest
 import requests
+import yaml
 
 from handoff.privacy.notice import CARD_NOTICE
 from tests.servers import AGENT_TOKEN, Servers
@@ -25,7 +26,11 @@ def digits_of(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def private_servers(test_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    running = Servers(tmp_path_factory.mktemp("privacy"), test_model)
+    workdir = tmp_path_factory.mktemp("privacy")
+    endpoints = workdir / "erase-endpoints.yml"  # where the handoff service finds Rasa's tracker store
+    endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "SQL", "dialect": "sqlite",
+                                                           "db": str(workdir / "tracker.db")}}))
+    running = Servers(workdir, test_model, env={"RASA_ENDPOINTS": str(endpoints)})
     try:
         yield running.start()
     finally:
@@ -35,6 +40,34 @@ def private_servers(test_model: Path, tmp_path_factory: pytest.TempPathFactory) 
 def agent(servers: Servers, method: str, path: str, body: dict = None) -> requests.Response:
     return requests.request(method, f"{servers.handoff_url}{path}", json=body, timeout=30,
                             headers={"Authorization": f"Bearer {AGENT_TOKEN}"})
+
+
+def test_a_request_to_delete_my_data_is_confirmed_then_erased_everywhere(private_servers: Servers) -> None:
+    servers, sender = private_servers, f"erase-{uuid.uuid4().hex[:8]}"
+    servers.say(sender, "book a store visit next Tuesday at 11am")
+    servers.say(sender, "yes")
+    reply = " ".join(m.get("text", "") for m in servers.say(sender, "please delete my personal data"))
+    if "?" in reply and "queue" not in reply:  # offered a person first
+        reply = " ".join(m.get("text", "") for m in servers.say(sender, "yes"))
+    sessions = agent(servers, "GET", "/api/sessions").json()["sessions"]
+    session = next(s for s in sessions if s["conversation_id"] == sender)
+    assert session["skill"] == "privacy", session
+    notes = [m["text"] for m in agent(servers, "GET", f"/api/sessions/{session['id']}").json()["messages"]
+             if m["sender"] == "system"]
+    assert any("asked for their data to be deleted" in n for n in notes)
+    assert agent(servers, "POST", f"/api/sessions/{session['id']}/accept").status_code == 200
+    refused = agent(servers, "POST", f"/api/sessions/{session['id']}/erase", {"confirm": False})
+    assert refused.status_code == 400
+    erased = agent(servers, "POST", f"/api/sessions/{session['id']}/erase", {"confirm": True})
+    assert erased.status_code == 200, erased.text
+    deleted = erased.json()["erased"]["deleted"]
+    assert deleted["tracker_events"] > 5 and deleted["handoff_sessions"] == 1 and deleted["bookings"] == 1, deleted
+    assert agent(servers, "GET", f"/api/sessions/{session['id']}").status_code == 404
+    events = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", params={"token": "test-token"},
+                          timeout=30).json()["events"]
+    assert not any(e.get("event") == "user" for e in events)
+    log = agent(servers, "GET", "/api/audit?kind=erasure").json()["entries"]
+    assert log[-1]["detail"]["deleted"] == deleted and sender not in json.dumps(log)
 
 
 def test_a_card_number_is_never_kept_in_full(private_servers: Servers) -> None:
