@@ -5,7 +5,7 @@
       bot:      {redact: [card_number, iban, government_id, password]}   # before Rasa's tracker store
       console:  {redact: [card_number, iban, government_id, password, email], verified_email: true}
       webhook:  {redact: all, verified_email: false}                     # an outsourced desk
-      chatwoot: {redact: all, verified_email: false}
+      chatwoot: {redact: all, verified_email: true}       # the verified email names the contact
       logs:     {redact: all}
 
 Without a privacy.yml (and no PRIVACY_CONFIG) the built-in DEFAULTS, the same rules,
@@ -32,7 +32,7 @@ DEFAULT_FILE = "privacy.yml"
 DEFAULTS = {"audiences": {
     "bot": {"redact": ["card_number", "iban", "government_id", "password"]},
     "console": {"redact": ["card_number", "iban", "government_id", "password", "email"], "verified_email": True},
-    "webhook": {"redact": "all"}, "chatwoot": {"redact": "all"}, "logs": {"redact": "all"}}}
+    "webhook": {"redact": "all"}, "chatwoot": {"redact": "all", "verified_email": True}, "logs": {"redact": "all"}}}
 
 
 @dataclass(frozen=True)

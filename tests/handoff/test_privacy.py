@@ -170,14 +170,17 @@ async def test_connector_payloads_carry_only_what_their_desk_may_see() -> None:
     await hook.opened(session, CONTEXT)
     await hook.customer_wrote(session, message)
     desk = ChatwootConnector("http://127.0.0.1:9", "1", 3, "t", "w")
+    desk.audience = PrivacyPolicy.from_dict(DEFAULTS).audience("chatwoot")  # as the app sets it
     desk._post = lambda path, body: _capture(sent, body, {"payload": {"contact": {"id": 1}, "contact_inbox": {
         "source_id": "x"}}, "id": 5})  # type: ignore[method-assign]
     await desk.opened(session, CONTEXT)
     await desk.customer_wrote(session, message)
-    everything = str(sent)
-    for secret in ("4111", "bob@example.com", "eve@example.com", "07911"):
-        assert secret not in everything
-    assert "[REDACTED:card_number]" in everything and "[REDACTED:phone]" in everything
+    to_webhook, to_chatwoot = str(sent[:2]), str(sent[2:])
+    for secret in ("4111", "eve@example.com", "07911"):
+        assert secret not in to_webhook and secret not in to_chatwoot
+    assert "bob@example.com" not in to_webhook  # an outsourced desk: not even the verified email
+    assert sent[2]["email"] == "bob@example.com"  # Chatwoot's contact is the verified customer
+    assert "[REDACTED:card_number]" in to_webhook and "[REDACTED:phone]" in to_chatwoot
 
 
 async def _capture(sent: List[Any], payload: Any, answer: Any = None) -> Any:
