@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 GENESIS = "0" * 64  # the previous hash of the first entry
 
@@ -55,18 +55,24 @@ class Verdict:
     checked: int
     broken_seq: Optional[int] = None
     problem: str = ""
+    head: str = ""  # "seq:hash" of the last entry: note it elsewhere, check it later with --expect
 
     def __str__(self) -> str:
         if self.ok:
-            return f"audit log intact: {self.checked} entries, chain unbroken"
+            return f"audit log intact: {self.checked} entries, chain unbroken; head {self.head or 'none'}"
         return f"audit log BROKEN at entry {self.broken_seq}: {self.problem} ({self.checked} entries checked before it)"
 
 
-def verify(entries: Iterable[AuditEntry]) -> Verdict:
+def verify(entries: Iterable[AuditEntry], expect: Optional[Tuple[int, str]] = None) -> Verdict:
     """Walk the chain in seq order: every seq follows the one before, every prev_hash is the
-    previous hash, every hash is recomputed; the first entry that fails is named."""
+    previous hash, every hash is recomputed; the first entry that fails is named. With `expect`
+    (a head noted earlier, seq and hash), that entry must still be there, unchanged: removing the
+    latest entries leaves a whole but shorter chain, which only this notices."""
     prev, expected, checked = GENESIS, 1, 0
     for entry in entries:
+        if expect is not None and entry.seq == expect[0] and entry.hash != expect[1]:
+            return Verdict(False, checked, entry.seq, "its hash is not the one noted for it: the chain up to it "
+                                                      "was rewritten")
         if entry.seq != expected:
             return Verdict(False, checked, expected if entry.seq > expected else entry.seq,
                            f"entry {expected} is missing (the next one is {entry.seq}): deleted"
@@ -77,4 +83,7 @@ def verify(entries: Iterable[AuditEntry]) -> Verdict:
         if link(prev, entry.canonical()) != entry.hash:
             return Verdict(False, checked, entry.seq, "its content does not match its hash: it was changed")
         prev, expected, checked = entry.hash, expected + 1, checked + 1
-    return Verdict(True, checked)
+    if expect is not None and expected <= expect[0]:
+        return Verdict(False, checked, expect[0], "it was noted as the head and is gone: the latest entries were "
+                                                  "removed")
+    return Verdict(True, checked, head=f"{expected - 1}:{prev}" if checked else "")

@@ -21,6 +21,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     verify = actions.add_parser("verify", help="exit non-zero and name the first broken entry")
     verify.add_argument("--database-url", default=None,
                         help="the handoff service's database (default: HANDOFF_DB_URL or var/handoff.db)")
+    verify.add_argument("--expect", default=None, metavar="SEQ:HASH",
+                        help="a head printed by an earlier verify: it must still be there, unchanged")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,8 +31,15 @@ def run(args: argparse.Namespace) -> int:
     from handoff.audit.log import AuditLog
 
     url = args.database_url or database_url()
+    expect = None
+    if args.expect:
+        seq, _, digest = args.expect.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            print(f"error: --expect {args.expect[:80]!r} is not SEQ:HASH as verify printed it", file=sys.stderr)
+            return 2
+        expect = (int(seq), digest)
     try:
-        verdict = AuditLog.from_url(url).verify_now()
+        verdict = AuditLog.from_url(url).verify_now(expect)
     except sa.exc.SQLAlchemyError as exc:
         print(f"error: the database at {sa.engine.make_url(url).render_as_string(hide_password=True)} "
               f"cannot be read ({exc.__class__.__name__}); check --database-url", file=sys.stderr)

@@ -10,7 +10,7 @@ import asyncio
 import json
 import re
 from datetime import datetime, timezone
-from typing import Any, Callable, List, Mapping, Optional, TypeVar
+from typing import Any, Callable, List, Mapping, Optional, Tuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -119,7 +119,7 @@ class AuditLog:
         rows = await self._run(lambda c: c.execute(query.order_by(entries.c.seq).limit(limit)).all())
         return [_entry(row) for row in rows]
 
-    def verify_now(self) -> Verdict:
+    def verify_now(self, expect: Optional[Tuple[int, str]] = None) -> Verdict:
         """The whole chain, read in pages (blocking: for the command line)."""
         def rows() -> Any:
             last = 0
@@ -132,4 +132,4 @@ class AuditLog:
                 for row in page:
                     yield _entry(row)
                 last = page[-1].seq
-        return verify(rows())
+        return verify(rows(), expect)

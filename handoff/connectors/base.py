@@ -52,5 +52,8 @@ class LiveAgentConnector(ABC):
     async def closed(self, session: Session) -> None:
         """The session ended (resolved, returned to the bot or abandoned)."""
 
+    async def erased(self, session: Session) -> None:
+        """The customer's data was erased: remove the desk's copy where its API allows (default: it keeps none)."""
+
     async def close(self) -> None:
         """Release connections when the service stops."""

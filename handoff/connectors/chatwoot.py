@@ -96,5 +96,18 @@ class ChatwootConnector(LiveAgentConnector):
         if session.external_id:
             await self._post(f"/conversations/{session.external_id}/toggle_status", {"status": "resolved"})
 
+    async def erased(self, session: Session) -> None:
+        """Chatwoot's copy of the conversation is deleted (its API: DELETE conversations/{id}, an
+        administrator's token); the contact, which may hold other conversations, stays."""
+        if not session.external_id:
+            return
+        try:
+            reply = await self._http.delete(f"{self.base}/conversations/{session.external_id}")
+        except RETRYABLE as exc:
+            raise ConnectorUnavailable("Chatwoot", f"{self.base} could not be reached ({exc.__class__.__name__})") from exc
+        if not reply.ok and reply.status != 404:
+            raise ConnectorUnavailable("Chatwoot", f"{self.base} answered {reply.status} to deleting conversation "
+                                                   f"{session.external_id}: {reply.text[:200]}")
+
     async def close(self) -> None:
         await self._http.close()

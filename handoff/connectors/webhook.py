@@ -68,5 +68,9 @@ class WebhookConnector(LiveAgentConnector):
     async def closed(self, session: Session) -> None:
         await self._post({"type": "closed", "session_id": session.id, "status": session.status})
 
+    async def erased(self, session: Session) -> None:
+        """The helpdesk is asked to delete what it holds of this session."""
+        await self._post({"type": "erased", "session_id": session.id})
+
     async def close(self) -> None:
         await self._http.close()

@@ -12,6 +12,7 @@ from typing import Any, Dict, Mapping
 
 from sanic import Sanic
 
+from handoff.errors import ConnectorUnavailable
 from handoff.retention.eraser import Eraser, from_env
 from handoff.service.store import Session
 
@@ -44,9 +45,21 @@ async def mark_request(app: Sanic, session: Session, source: str) -> None:
     await app.ctx.audit.record("bot", "erasure_request", session.id, {}, source)
 
 
-async def erase_conversation(app: Sanic, conversation_id: str, actor: str, source: str) -> Dict[str, Any]:
-    outcome = await asyncio.get_running_loop().run_in_executor(None, lambda: eraser(app).erase([conversation_id]))
-    detail = outcome.as_detail("conversation")
+async def tell_desk(app: Sanic, session: Session) -> str:
+    """The connector's copy goes too, where its API allows: "done", or why not."""
+    try:
+        await app.ctx.connector.erased(session)
+    except ConnectorUnavailable as exc:
+        logger.error("session %s: the desk's copy could not be erased: %s", session.id, exc)
+        return f"failed: {exc}"
+    return "done"
+
+
+async def erase_conversation(app: Sanic, session: Session, actor: str, source: str) -> Dict[str, Any]:
+    desk = await tell_desk(app, session)
+    outcome = await asyncio.get_running_loop().run_in_executor(None, lambda: eraser(app).erase(
+        [session.conversation_id]))
+    detail = {**outcome.as_detail("conversation"), "desk": desk}
     entry = await app.ctx.audit.record(actor, "erasure", outcome.request, detail, source)
     return {**detail, "audit_seq": entry.seq}
 

@@ -164,6 +164,7 @@ def spec() -> Dict[str, Any]:
                         "request": {"type": "string"}, "by": {"type": "string"},
                         "conversations": {"type": "integer"}, "deleted": {"type": "object"},
                         "skipped": {"type": "array", "items": {"type": "string"}},
+                        "desk": {"type": "string", "description": "the connector's copy: done, or why not"},
                         "audit_seq": {"type": "integer"}}}}}},
                 "400 403 404 409 502 504", body="erase")},
             "/api/sessions/{session_id}/close": {**with_id, "post": _op(

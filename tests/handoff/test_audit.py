@@ -100,3 +100,16 @@ async def test_details_hold_no_personal_data_and_kinds_are_names(tmp_path: Path)
 def test_an_unreadable_database_is_an_error_not_a_verdict(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["audit", "verify", "--database-url", "postgresql://nobody@127.0.0.1:1/none"]) == 2
     assert "cannot be read" in capsys.readouterr().err
+
+
+async def test_a_noted_head_finds_entries_removed_from_the_end(url: str, capsys: pytest.CaptureFixture) -> None:
+    log = await filled(url)
+    assert main(["audit", "verify", "--database-url", url]) == 0
+    head = capsys.readouterr().out.strip().rsplit("head ", 1)[1]
+    assert head.startswith("5:")
+    with log.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM audit_log WHERE seq >= 4"))
+    assert main(["audit", "verify", "--database-url", url]) == 0  # whole, only shorter
+    assert main(["audit", "verify", "--database-url", url, "--expect", head]) == 1
+    assert "BROKEN at entry 5: it was noted as the head and is gone" in capsys.readouterr().err
+    assert main(["audit", "verify", "--database-url", url, "--expect", "5:abc"]) == 2

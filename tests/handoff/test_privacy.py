@@ -186,3 +186,37 @@ async def test_connector_payloads_carry_only_what_their_desk_may_see() -> None:
 async def _capture(sent: List[Any], payload: Any, answer: Any = None) -> Any:
     sent.append(payload)
     return answer
+
+
+async def test_desks_are_asked_to_erase_their_copy() -> None:
+    from datetime import datetime, timezone
+
+    from handoff.connectors.chatwoot import ChatwootConnector
+    from handoff.connectors.webhook import WebhookConnector
+    from handoff.errors import ConnectorUnavailable
+    from handoff.http import Reply
+    from handoff.service.store import Session
+
+    session = Session("s1", "c1", "resolved", "general", "normal", None, {}, datetime.now(timezone.utc), None, None,
+                      0, None, "7")
+    sent: List[Any] = []
+    hook = WebhookConnector("http://127.0.0.1:9/x", "secret")
+    hook._post = lambda payload: _capture(sent, payload)  # type: ignore[method-assign]
+    await hook.erased(session)
+    assert sent == [{"type": "erased", "session_id": "s1"}]
+
+    class Http:
+        def __init__(self, status: int) -> None:
+            self.status, self.urls = status, []
+
+        async def delete(self, url: str) -> Reply:
+            self.urls.append(url)
+            return Reply(self.status, "")
+
+    desk = ChatwootConnector("http://cw", "1", 3, "t", "w")
+    desk._http = Http(200)  # type: ignore[assignment]
+    await desk.erased(session)
+    assert desk._http.urls == ["http://cw/api/v1/accounts/1/conversations/7"]
+    desk._http = Http(403)  # type: ignore[assignment]
+    with pytest.raises(ConnectorUnavailable, match="answered 403 to deleting conversation 7"):
+        await desk.erased(session)

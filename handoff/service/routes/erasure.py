@@ -22,7 +22,7 @@ def blueprint() -> Blueprint:
         session = await store.get(session_id)
         if session.status in OPEN:
             await end(request.app, session, False, agent.name, guard.address(request))
-        erased = await erase_conversation(request.app, session.conversation_id, agent.name, guard.address(request))
+        erased = await erase_conversation(request.app, session, agent.name, guard.address(request))
         return response.json({"erased": erased})
 
     return bp
