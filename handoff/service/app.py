@@ -28,7 +28,7 @@ from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
 from handoff.service.roster import watch as watch_agents
 from handoff.service.erasure import run_retention
-from handoff.service.routes import audit, connectors, console, erasure, intake, sessions
+from handoff.service.routes import agents, audit, connectors, console, erasure, intake, sessions
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -61,7 +61,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     _background(app, settings)
     register_error_answers(app)
     guard.install(app)
-    for module in (console, intake, sessions, connectors, audit, erasure):
+    for module in (console, intake, sessions, connectors, audit, erasure, agents):
         app.blueprint(module.blueprint())
     return app
 

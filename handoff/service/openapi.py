@@ -128,6 +128,14 @@ def spec() -> Dict[str, Any]:
                 "400 404 409", body="rating", security="service")},
             "/api/me": {"get": _op("The agent the token belongs to", {"200": me}, "")},
             "/api/audit": {"get": _audit_op()},
+            "/api/agents": {"get": _op(
+                "The agents who may log in (admins): role, skills, capacity, whether the token is a legacy hash",
+                {"200": {"type": "object", "required": ["agents"], "properties": {"agents": {"type": "array", "items": {
+                    "type": "object", "required": ["name", "role", "skills", "capacity", "legacy_token"],
+                    "properties": {"name": {"type": "string"}, "role": {"enum": ["agent", "supervisor", "admin"]},
+                                   "skills": {"type": "array", "items": {"type": "string"}},
+                                   "capacity": {"type": "integer"}, "display_name": {"type": "string"},
+                                   "legacy_token": {"type": "boolean"}}}}}}}, "403")},
             "/api/metrics": {"get": _op(
                 "The desk in figures: reasons, time to agent, endings, ratings", {"200": METRICS}, "400",
                 parameters=[_query("since", {"type": "string", "format": "date-time"},

@@ -24,6 +24,7 @@ from tests.servers import AGENT_TOKEN, SERVICE_TOKEN, base_env, free_port, start
 
 KIM, JO, BOSS = "kim-token-0123456789", "jo-token-0123456789", "boss-token-0123456789"
 KIM_NEW = "kim-rotated-token-0123456789"
+ROOT_TOKEN = "root-token-0123456789"
 
 
 def agents_file(path: Path, kim_token: str) -> None:
@@ -31,6 +32,7 @@ def agents_file(path: Path, kim_token: str) -> None:
         {"name": "kim", "token_hash": hash_token(kim_token), "skills": ["orders"]},
         {"name": "jo", "token_sha256": hashlib.sha256(JO.encode()).hexdigest(), "skills": ["payments"]},  # legacy
         {"name": "boss", "token_hash": hash_token(BOSS), "skills": ["orders"], "supervisor": True},
+        {"name": "root", "token_hash": hash_token(ROOT_TOKEN), "role": "admin"},
     ]))
 
 
@@ -159,6 +161,17 @@ async def test_a_rotated_token_works_without_a_restart(service: Tuple[str, Path]
     assert (await loop.run_in_executor(None, call, url, KIM_NEW, "GET", "/api/me")).json()["name"] == "kim"
     log = (await loop.run_in_executor(None, call, url, BOSS, "GET", "/api/audit?kind=config_load")).json()
     assert any(e["subject"] == "agents" and "kim" in e["detail"]["changed"] for e in log["entries"])
+
+
+def test_admins_see_the_agents_without_their_hashes(service: Tuple[str, Path]) -> None:
+    url, _ = service
+    assert call(url, BOSS, "GET", "/api/agents").status_code == 403
+    answer = call(url, ROOT_TOKEN, "GET", "/api/agents")
+    agents = {a["name"]: a for a in answer.json()["agents"]}
+    assert agents["jo"]["legacy_token"] and not agents["kim"]["legacy_token"]
+    assert agents["root"]["role"] == "admin" and agents["demo"]["role"] == "supervisor"
+    assert "scrypt" not in answer.text and hashlib.sha256(JO.encode()).hexdigest() not in answer.text
+    assert call(url, ROOT_TOKEN, "GET", "/api/audit").status_code == 200  # an admin supervises too
 
 
 def test_the_audit_log_is_for_supervisors(service: Tuple[str, Path]) -> None:
