@@ -1,6 +1,7 @@
 """``python -m handoff replay``: what would the current handoff.yml do on past conversations?
 ``python -m handoff serve``: the handoff service for live agents (settings from the environment).
 ``python -m handoff train-sentiment --vader DIR``: retrain the learned sentiment head.
+``python -m handoff redact``: what privacy.yml's rules would remove, over texts or stored conversations.
 ``python -m handoff audit verify``: check the audit log's hash chain (handoff.audit).
 ``python -m handoff agents hash-token``: the token_hash of an agent's token (from standard input).
 ``python -m handoff erase --conversation ID | --email ADDRESS``: erase a customer's data everywhere.
@@ -43,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     from handoff.audit import cli as audit_cli
     from handoff.service import agents_cli
 
+    from handoff.privacy import cli as privacy_cli
     from handoff.retention import cli as retention_cli
 
+    privacy_cli.add_parser(commands)
     audit_cli.add_parser(commands)
     agents_cli.add_parser(commands)
     retention_cli.add_parsers(commands)
@@ -126,6 +129,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         from handoff.service import agents_cli
 
         return agents_cli.run(args)
+    if args.command == "redact":
+        from handoff.privacy import cli as privacy_cli
+
+        return privacy_cli.run(args)
     if args.command in ("erase", "retention"):
         from handoff.retention import cli as retention_cli
 

@@ -220,3 +220,17 @@ async def test_desks_are_asked_to_erase_their_copy() -> None:
     desk._http = Http(403)  # type: ignore[assignment]
     with pytest.raises(ConnectorUnavailable, match="answered 403 to deleting conversation 7"):
         await desk.erased(session)
+
+
+def test_the_redact_command_says_what_a_policy_would_remove(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from handoff.__main__ import main
+
+    texts = tmp_path / "texts.txt"
+    texts.write_text("my card 4111 1111 1111 1111\nwhere is order 10001\nmail me at a@b.io\n")
+    assert main(["redact", "--audience", "bot", "--file", str(texts), "--show"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["my card [REDACTED:card_number]", "3 texts, 1 would change (bot): card_number 1"]
+    export = tmp_path / "export.json"
+    export.write_text('[{"sender_id": "c", "events": [{"event": "user", "text": "mail a@b.io"}]}]')
+    assert main(["redact", "--audience", "console", "--export", str(export)]) == 0
+    assert capsys.readouterr().out.strip() == "1 texts, 1 would change (console): email 1"
