@@ -61,6 +61,7 @@ def test_a_request_to_delete_my_data_is_confirmed_then_erased_everywhere(private
     erased = agent(servers, "POST", f"/api/sessions/{session['id']}/erase", {"confirm": True})
     assert erased.status_code == 200, erased.text
     deleted = erased.json()["erased"]["deleted"]
+    assert erased.json()["erased"]["desk"] == "done"  # the console keeps no copy of its own
     assert deleted["tracker_events"] > 5 and deleted["handoff_sessions"] == 1 and deleted["bookings"] == 1, deleted
     assert agent(servers, "GET", f"/api/sessions/{session['id']}").status_code == 404
     events = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker", params={"token": "test-token"},
