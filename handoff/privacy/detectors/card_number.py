@@ -5,10 +5,11 @@ group by group."""
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import List, Optional, Tuple
 
 from handoff.privacy.spans import Span
 
+Group = Tuple[int, int, str]  # start, end, digits
 RUN = re.compile(r"(?<![\w.\-])\d+(?:[ .\-]\d+)*")
 GROUP = re.compile(r"\d+")
 
@@ -30,7 +31,7 @@ def find(text: str) -> List[Span]:
     for run in RUN.finditer(text):
         if sum(c.isdigit() for c in run.group(0)) < 13:
             continue
-        groups = [(run.start() + g.start(), run.start() + g.end(), g.group(0)) for g in GROUP.finditer(run.group(0))]
+        groups: List[Group] = [(run.start() + g.start(), run.start() + g.end(), g.group(0)) for g in GROUP.finditer(run.group(0))]
         first = 0
         while first < len(groups):
             found = _longest(groups, first)
@@ -42,7 +43,7 @@ def find(text: str) -> List[Span]:
     return spans
 
 
-def _longest(groups: list, first: int) -> "int | None":
+def _longest(groups: List[Group], first: int) -> Optional[int]:
     """The last group of the longest card number starting at group `first`, if any."""
     digits, best = "", None
     for last in range(first, len(groups)):
