@@ -16,6 +16,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     from actions.errors import SettingsError
     from actions.server import serve
 
+    from handoff.privacy import logs
+
+    logs.install()  # no customer's personal data in the log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         serve()

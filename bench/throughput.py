@@ -223,6 +223,25 @@ def fill_tracker_store(db: Path, conversations: int) -> None:
     engine.dispose()
 
 
+def fill_handoff_queue(db: Path, count: int) -> None:
+    """`count` customers waiting in the handoff service's queue (its SQLite database)."""
+    from datetime import datetime, timezone
+
+    from handoff.service.store import metadata, sessions
+
+    engine = sa.create_engine(f"sqlite:///{db}")
+    metadata.create_all(engine)
+    now = datetime.now(timezone.utc)
+    rows = [{"id": str(uuid.uuid4()), "conversation_id": f"waiting-{i}", "status": "queued",
+             "skill": ("orders", "scheduling", "customer_care")[i % 3], "priority": "normal", "rank": 1,
+             "context": json.dumps({"reasons": [{"trigger": "explicit"}], "transcript": []}),
+             "created_at": now, "escalated": 1} for i in range(count)]
+    with engine.begin() as connection:
+        if rows:
+            connection.execute(sessions.insert(), rows)
+    engine.dispose()
+
+
 def row(name: str, cells: Dict[int, Cell]) -> str:
     return f"| {name} | " + " | ".join(
         f"{c.rate:.1f} msg/s, p50 {c.quantile(0.5):,.0f} ms, CPU {c.cpu_ms:.0f} ms/msg" for c in cells.values()) + " |"
@@ -234,12 +253,13 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32,64")
     parser.add_argument("--processes", default="1,2,4")
     parser.add_argument("--stored", default="0,100000")
+    parser.add_argument("--queued", default="5000", help="customers waiting for a person, for the last row")
     parser.add_argument("--shop-model", type=Path, help="a trained model of bot/config.yml (default: train one)")
     parser.add_argument("--starter-model", type=Path, help="a trained starter model (default: train one)")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
     processes = [int(p) for p in args.processes.split(",") if p]
-    stored = [int(s) for s in args.stored.split(",") if s]
+    stored = [(int(s), 0) for s in args.stored.split(",") if s] + [(0, int(q)) for q in args.queued.split(",") if q]
     work = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
     lines: List[str] = []
     try:
@@ -287,18 +307,20 @@ def main() -> None:
         elif processes:
             lines.append("\n(scale-out rows skipped: PostgreSQL on 5432 and Redis on 6379 are needed)")
         if stored:
-            lines += ["", "One client, latency against conversations already stored (SQLite tracker store)", "",
-                      "| stored conversations | msg/s | p50 | p95 |", "|---|---|---|---|"]
-            for count in stored:
-                workdir = work / f"stored-{count}"
-                workdir.mkdir()
+            lines += ["", "One client, latency against conversations already stored (SQLite tracker store) and "
+                      "customers waiting for a person (the handoff service's queue)", "",
+                      "| stored conversations | waiting customers | msg/s | p50 | p95 |", "|---|---|---|---|---|"]
+            for count, queued in stored:
+                workdir = work / f"stored-{count}-{queued}"
+                (workdir / "data").mkdir(parents=True)
                 fill_tracker_store(workdir / "tracker.db", count)
+                fill_handoff_queue(workdir / "data" / "handoff.db", queued)
                 servers = Servers(workdir, shop_model).start()
                 try:
                     cell = asyncio.run(load([servers.rasa_url], 1, args.seconds, shop_conversation))
                 finally:
                     servers.stop()
-                lines.append(f"| {count:,} | {cell.rate:.1f} | {cell.quantile(0.5):.0f} ms | "
+                lines.append(f"| {count:,} | {queued:,} | {cell.rate:.1f} | {cell.quantile(0.5):.0f} ms | "
                              f"{cell.quantile(0.95):.0f} ms |")
     finally:
         shutil.rmtree(work, ignore_errors=True)

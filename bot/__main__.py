@@ -25,6 +25,9 @@ def main() -> None:
     from bot import compat, log_scrub, urls
 
     log_scrub.install()  # Rasa's token travels in query strings: never into the log
+    from handoff.privacy import logs
+
+    logs.install()  # nor does a customer's personal data
     for key, value in SANIC_DEFAULTS.items():
         os.environ.setdefault(key, value)
     urls.apply_defaults(os.environ)  # ${ACTIONS_URL} and ${HANDOFF_URL} in endpoints.yml

@@ -3,6 +3,10 @@
 ``python -m handoff train-sentiment --vader DIR``: retrain the learned sentiment head.
 ``python -m handoff qa``: re-score stored conversations with a (changed) qa.yml (handoff.qa.cli).
 ``python -m handoff corrections export --out FILE``: approved corrections as training data (handoff.corrections.cli).
+``python -m handoff redact``: what privacy.yml's rules would remove, over texts or stored conversations.
+``python -m handoff audit verify``: check the audit log's hash chain (handoff.audit).
+``python -m handoff agents hash-token``: the token_hash of an agent's token (from standard input).
+``python -m handoff erase --conversation ID | --email ADDRESS``: erase a customer's data everywhere.
 
     python -m handoff replay                          # the tracker store in endpoints.yml
     python -m handoff replay --file conversations.json
@@ -47,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     learn.add_argument("--out", type=Path, default=None, help="where to write it (default: the shipped head)")
     qa_cli.add_parser(commands)
     corrections_cli.add_parser(commands)
+    from handoff.audit import cli as audit_cli
+    from handoff.service import agents_cli
+
+    from handoff.privacy import cli as privacy_cli
+    from handoff.retention import cli as retention_cli
+
+    privacy_cli.add_parser(commands)
+    audit_cli.add_parser(commands)
+    agents_cli.add_parser(commands)
+    retention_cli.add_parsers(commands)
     return parser
 
 
@@ -69,9 +83,12 @@ def serve() -> int:
 
     from bot.compat import patch_sanic_websockets
     from handoff.connectors import create_connector
+    from handoff.privacy import logs
+    from handoff.privacy.policy import PrivacyPolicy
 
     patch_sanic_websockets()  # sanic 21.12 websockets on Python 3.11 (see bot/compat.py)
     try:
+        logs.install(PrivacyPolicy.load().audience("logs").redactor)  # no personal data in the log
         settings = ServiceSettings.from_env()
         connector = create_connector(os.environ)
     except HandoffError as exc:
@@ -132,6 +149,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         except HandoffError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    if args.command == "audit":
+        from handoff.audit import cli as audit_cli
+
+        return audit_cli.run(args)
+    if args.command == "agents":
+        from handoff.service import agents_cli
+
+        return agents_cli.run(args)
+    if args.command == "redact":
+        from handoff.privacy import cli as privacy_cli
+
+        return privacy_cli.run(args)
+    if args.command in ("erase", "retention"):
+        from handoff.retention import cli as retention_cli
+
+        return retention_cli.run(args)
     try:
         config = HandoffConfig.load(args.config)
         if args.file:

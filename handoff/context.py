@@ -1,16 +1,18 @@
 """What an agent receives with a transferred conversation: the HandoffContext, built
 from the full Rasa tracker (events as dicts, the form the tracker store, the HTTP API
-and rasa-sdk's Tracker use), with a summary readable in five seconds. Payment card
-numbers are redacted before anything leaves the bot. Pure: no I/O."""
+and rasa-sdk's Tracker use), with a summary readable in five seconds. Personal data
+(card numbers, IBANs, government IDs, passwords, emails other than the verified one) is
+redacted with handoff.privacy before anything leaves the bot. Pure: no I/O."""
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from handoff.conversation import HANDOFF_SLOT, full_intent
 from handoff.evidence import PRIORITY_RANK
+from handoff.privacy.redactor import Redactor
 
 # Slots worth an agent's eye, in the order the summary lists them.
 KEY_SLOTS = (("order_number", "order"), ("booking_reference", "booking"), ("appointment_time", "appointment"),
@@ -21,7 +23,8 @@ ROUTINE_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "inform", "sto
 INTERNAL_ACTIONS = {"action_listen", "action_session_start", "action_handoff", "action_offer_human"}
 MAX_LINES = 300        # the latest lines of a long conversation; the rest stays in Rasa's tracker
 MAX_LINE_TEXT = 5000   # one message, as Rasa's channels cut it
-CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# What the context never carries (the service applies privacy.yml's audiences on top).
+CONTEXT_KINDS = ("card_number", "iban", "government_id", "password", "email")
 
 
 @dataclass(frozen=True)
@@ -55,20 +58,14 @@ class HandoffContext:
         return asdict(self)
 
 
-def redact(text: str) -> str:
-    """Card numbers (13 to 19 digits that pass the Luhn check) never reach an agent."""
-    def replace(match: re.Match) -> str:
-        digits = re.sub(r"\D", "", match.group(0))
-        return "[card number removed]" if _luhn(digits) else match.group(0)
-    return CARD.sub(replace, text)
+@lru_cache(maxsize=1)
+def _redactor() -> Redactor:
+    return Redactor(CONTEXT_KINDS)
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, char in enumerate(reversed(digits)):
-        n = int(char) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
+def redact(text: str, keep: Iterable[str] = ()) -> str:
+    """Personal data replaced by `[REDACTED:<kind>]`; the emails in `keep` (the verified one) stay."""
+    return _redactor()(text, tuple(keep))
 
 
 def _iso(timestamp: Any) -> Optional[str]:
@@ -77,8 +74,8 @@ def _iso(timestamp: Any) -> Optional[str]:
     return datetime.fromtimestamp(float(timestamp), tz=timezone.utc).isoformat(timespec="seconds")
 
 
-def transcript(events: Iterable[Mapping[str, Any]]) -> List[Line]:
-    """Both sides of the conversation since the last restart, redacted."""
+def transcript(events: Iterable[Mapping[str, Any]], keep: Sequence[str] = ()) -> List[Line]:
+    """Both sides of the conversation since the last restart, redacted (but for the emails in `keep`)."""
     lines: List[Line] = []
     for event in events:
         kind = event.get("event")
@@ -87,16 +84,16 @@ def transcript(events: Iterable[Mapping[str, Any]]) -> List[Line]:
         elif kind == "user" and (event.get("text") or "").strip():
             parse = event.get("parse_data") or {}
             lines.append(Line(
-                at=_iso(event.get("timestamp")), speaker="customer", text=redact(event["text"])[:MAX_LINE_TEXT],
+                at=_iso(event.get("timestamp")), speaker="customer", text=redact(event["text"], keep)[:MAX_LINE_TEXT],
                 intent=full_intent(parse), confidence=(parse.get("intent") or {}).get("confidence"),
-                entities=[{"entity": e.get("entity"), "value": redact(str(e.get("value")))}
+                entities=[{"entity": e.get("entity"), "value": redact(str(e.get("value")), keep)}
                           for e in parse.get("entities") or []],
                 sentiment=(parse.get("sentiment") or {}).get("score"),
             ))
         elif kind == "bot" and (event.get("text") or "").strip():
             agent = (event.get("metadata") or {}).get("agent")
             lines.append(Line(at=_iso(event.get("timestamp")), speaker="agent" if agent else "bot",
-                              text=redact(event["text"])[:MAX_LINE_TEXT]))
+                              text=redact(event["text"], keep)[:MAX_LINE_TEXT]))
     return lines
 
 
@@ -136,12 +133,15 @@ def _mood(score: float) -> str:
 
 def build_context(conversation_id: str, events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any],
                   channel: Optional[str] = None, now: Optional[datetime] = None) -> HandoffContext:
-    lines = transcript(events)
+    verified = slots.get("customer_email")
+    lines = transcript(events, (verified,) if isinstance(verified, str) else ())
     reasons = [dict(r) for r in (slots.get(HANDOFF_SLOT) or []) if isinstance(r, Mapping)]
     top = max(reasons, key=lambda r: PRIORITY_RANK.get(r.get("priority", "normal"), 1), default={})
     actions = [e.get("name") for e in events if e.get("event") == "action" and e.get("name")]
     customer = [line for line in lines if line.speaker == "customer"]
-    kept = {k: v for k, v in slots.items() if v is not None and k not in (HANDOFF_SLOT, "requested_slot")}
+    kept = {k: redact(v, (verified,)) if isinstance(v, str) and isinstance(verified, str) else
+            redact(v) if isinstance(v, str) else v
+            for k, v in slots.items() if v is not None and k not in (HANDOFF_SLOT, "requested_slot")}
     return HandoffContext(
         conversation_id=conversation_id,
         channel=channel or next((e.get("input_channel") for e in reversed(events)

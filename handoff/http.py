@@ -80,6 +80,17 @@ class HttpClient:
                     raise
         raise AssertionError("unreachable: the second try returns or raises")
 
+    async def delete(self, url: str, **kwargs: Any) -> Reply:
+        """A DELETE is idempotent: a dropped connection is tried once more."""
+        for attempt in range(2):
+            try:
+                async with self._client().delete(url, **kwargs) as response:
+                    return Reply(response.status, await response.text())
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                if attempt:
+                    raise
+        raise AssertionError("unreachable: the second try returns or raises")
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -83,11 +83,16 @@ def _strict_object(raw: str) -> Optional[Dict[str, Any]]:
 
 
 def guarded(on_new_message: OnNewMessage, limits: MessageLimits) -> OnNewMessage:
-    """The channel's callback with the limits applied to every message first."""
+    """The channel's callback with the limits applied to every message first, then personal
+    data removed (bot.channels.privacy), so that Rasa never stores it."""
+    from bot.channels.privacy import private
+
+    on_private_message = private(on_new_message)
+
     async def handle(message: UserMessage) -> Any:
         message.text = limits.text(message.text)
         if not isinstance(message.metadata, dict):
             message.metadata = None
-        return await on_new_message(message)
+        return await on_private_message(message)
 
     return handle

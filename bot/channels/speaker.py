@@ -70,7 +70,13 @@ class SpeakerCallbackOutput(CallbackOutput):
 
 
 class SpeakerCallbackInput(CallbackInput):
-    """Rasa's callback channel (``callback`` in credentials.yml) with the speaker's name."""
+    """Rasa's callback channel (``callback`` in credentials.yml) with the speaker's name, and
+    personal data removed before Rasa sees a message (bot.channels.privacy)."""
+
+    def blueprint(self, on_new_message: Any) -> Any:
+        from bot.channels.privacy import private
+
+        return super().blueprint(private(on_new_message))
 
     def get_output_channel(self) -> CollectingOutputChannel:
         return SpeakerCallbackOutput(self.callback_endpoint)

@@ -68,6 +68,7 @@ class ChatwootConnector(LiveAgentConnector):
         return reply.json()
 
     async def opened(self, session: Session, context: Dict[str, Any]) -> Optional[str]:
+        context = self.shared_context(context)  # privacy.yml's `chatwoot` audience
         customer = context.get("customer") or {}
         contact = {"inbox_id": self.inbox_id, "identifier": session.conversation_id,
                    "name": customer.get("email") or f"Customer {session.conversation_id[:8]}"}
@@ -88,11 +89,25 @@ class ChatwootConnector(LiveAgentConnector):
     async def customer_wrote(self, session: Session, message: Message) -> None:
         if session.external_id:
             await self._post(f"/conversations/{session.external_id}/messages",
-                             {"content": message.text, "message_type": "incoming", "private": False})
+                             {"content": self.shared_message(message)["text"], "message_type": "incoming",
+                              "private": False})
 
     async def closed(self, session: Session) -> None:
         if session.external_id:
             await self._post(f"/conversations/{session.external_id}/toggle_status", {"status": "resolved"})
+
+    async def erased(self, session: Session) -> None:
+        """Chatwoot's copy of the conversation is deleted (its API: DELETE conversations/{id}, an
+        administrator's token); the contact, which may hold other conversations, stays."""
+        if not session.external_id:
+            return
+        try:
+            reply = await self._http.delete(f"{self.base}/conversations/{session.external_id}")
+        except RETRYABLE as exc:
+            raise ConnectorUnavailable("Chatwoot", f"{self.base} could not be reached ({exc.__class__.__name__})") from exc
+        if not reply.ok and reply.status != 404:
+            raise ConnectorUnavailable("Chatwoot", f"{self.base} answered {reply.status} to deleting conversation "
+                                                   f"{session.external_id}: {reply.text[:200]}")
 
     async def close(self) -> None:
         await self._http.close()

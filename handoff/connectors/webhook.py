@@ -6,7 +6,8 @@ service's signed inbound endpoint, POST /connectors/webhook/inbound:
     {"session_id": "...", "type": "message", "text": "...", "agent": "Sam"}
     {"session_id": "...", "type": "close", "return_to_bot": true, "agent": "Sam"}
 
-HANDOFF_WEBHOOK_URL and HANDOFF_WEBHOOK_SECRET configure it."""
+HANDOFF_WEBHOOK_URL and HANDOFF_WEBHOOK_SECRET configure it; what it carries of the
+customer's personal data is the `webhook` audience of privacy.yml."""
 from __future__ import annotations
 
 import hashlib
@@ -57,14 +58,19 @@ class WebhookConnector(LiveAgentConnector):
             raise ConnectorUnavailable("webhook", f"{self.url} answered {reply.status}")
 
     async def opened(self, session: Session, context: Dict[str, Any]) -> Optional[str]:
-        await self._post({"type": "handoff", "session": session.as_dict(), "context": context})
+        await self._post({"type": "handoff", "session": self.shared_session(session),
+                          "context": self.shared_context(context)})
         return None
 
     async def customer_wrote(self, session: Session, message: Message) -> None:
-        await self._post({"type": "message", "session_id": session.id, "message": message.as_dict()})
+        await self._post({"type": "message", "session_id": session.id, "message": self.shared_message(message)})
 
     async def closed(self, session: Session) -> None:
         await self._post({"type": "closed", "session_id": session.id, "status": session.status})
+
+    async def erased(self, session: Session) -> None:
+        """The helpdesk is asked to delete what it holds of this session."""
+        await self._post({"type": "erased", "session_id": session.id})
 
     async def close(self) -> None:
         await self._http.close()

@@ -86,7 +86,7 @@ class KillSwitch:
                        reason)
         audit = self.audit()
         if audit is not None:
-            recorded = audit.record(actor, "kill_switch", skill, f"{'bot off' if enabled else 'bot on'}: {reason}",
+            recorded = audit.record(actor, "kill_switch", skill, {"bot": "off" if enabled else "on", "reason": reason},
                                     source)
             if inspect.isawaitable(recorded):
                 await recorded

@@ -40,12 +40,13 @@ def add_parser(commands: Any) -> None:
 
 
 async def _export(args: argparse.Namespace) -> Tuple[ExportReport, List[Correction]]:
+    from handoff.audit import AuditLog
     from handoff.service.store import SessionStore
 
     engine = SessionStore.from_url(args.db or default_db_url()).engine
     store = CorrectionStore(engine)
-    try:
-        report = await export_corrections(store, args.data, args.out, args.by)
+    try:  # the export is in the desk's audit log, like every step before it
+        report = await export_corrections(store, args.data, args.out, args.by, AuditLog.on(engine))
         handoffs = [c for c in await store.list((APPROVED,)) if c.kind != "wrong_answer"]
     finally:
         engine.dispose()

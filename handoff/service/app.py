@@ -19,6 +19,8 @@ from handoff.insights.service import Insights, keep_up
 from handoff.connectors.console import ConsoleConnector
 from handoff.qa.parts import QAParts
 from handoff.qa.settings import QASettings
+from handoff.audit import AuditLog
+from handoff.privacy.policy import PrivacyPolicy
 from handoff.relay.backlog import Backlog
 from handoff.relay.reconcile import Reconciler
 from handoff.service import guard
@@ -33,8 +35,10 @@ from handoff.service.leader import Leadership, lock_key
 from handoff.service.queue_exit import run_queue_watch
 from handoff.service.rabbit import consume_rasa_events
 from handoff.service.rasa_client import RasaClient
-from handoff.service.routes import (assist, connectors, console, control, corrections, dashboard, intake, metrics,
-                                    qa, sessions, staffing)
+from handoff.service.roster import watch as watch_agents
+from handoff.service.erasure import run_retention
+from handoff.service.routes import (agents, assist, audit, connectors, console, control, corrections, dashboard, erasure,
+                                    intake, metrics, qa, sessions, staffing)
 from handoff.service.settings import ServiceSettings
 from handoff.service.store import SessionStore
 from handoff.service.throttle import Throttle
@@ -42,7 +46,7 @@ from handoff.service.throttle import Throttle
 
 def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
                rasa: Optional[RasaClient] = None, connector: Optional[LiveAgentConnector] = None,
-               name: str = "handoff") -> Sanic:
+               name: str = "handoff", privacy: Optional[PrivacyPolicy] = None) -> Sanic:
     app = Sanic(name, dumps=strict_json)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.WEBSOCKET_MAX_SIZE = 64 * 1024  # agents only send their token and pings
@@ -52,9 +56,12 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     app.ctx.rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_token, timeout=settings.rasa_timeout,
                                       jwt_secret=settings.rasa_jwt_secret)
     app.ctx.connector = connector or ConsoleConnector()
+    app.ctx.privacy = privacy or PrivacyPolicy.load()
+    app.ctx.connector.audience = app.ctx.privacy.audience(app.ctx.connector.name())
+    app.ctx.audit = AuditLog.on(app.ctx.store.engine)
     # Presence lives in the database, so a restart does not forget who is on duty.
     app.ctx.duty = Duty(settings.hours, settings.agent_idle_seconds, app.ctx.store)
-    app.ctx.hub = Hub()
+    app.ctx.hub = Hub(app.ctx.store.get)
     app.ctx.backlog = Backlog(app.ctx.hub.publish)
     app.ctx.store.subscribe(app.ctx.hub.push)
     app.ctx.fanout = None
@@ -68,7 +75,7 @@ def create_app(settings: ServiceSettings, store: Optional[SessionStore] = None,
     register_error_answers(app)
     guard.install(app)
     for module in (console, intake, sessions, connectors, qa, corrections, assist, metrics, control, staffing,
-                   dashboard):
+                   dashboard, audit, erasure, agents):
         app.blueprint(module.blueprint())
     return app
 
@@ -80,12 +87,19 @@ def _desk(app: Sanic, settings: ServiceSettings) -> None:
     app.ctx.rule_log = RuleLog(app.ctx.store.engine)
     app.ctx.exposition = Exposition()
     app.ctx.store.subscribe(app.ctx.exposition.changed)
-    app.ctx.kill_switch = KillSwitch(app.ctx.store.engine, lambda: getattr(app.ctx, "audit", None))
+    app.ctx.kill_switch = KillSwitch(app.ctx.store.engine, lambda: app.ctx.audit)
 
 
 def _background(app: Sanic, settings: ServiceSettings) -> None:
     @app.listener("after_server_start")
     async def start_background(app: Sanic, _: Any) -> None:
+        await app.ctx.audit.record("system", "config_load", "service", {
+            "agents": len(settings.agents), "connector": app.ctx.connector.name(),
+            "privacy": app.ctx.privacy.source}, "local")
+        if settings.agents_file:
+            app.add_task(watch_agents(app, settings))
+        if app.ctx.privacy.retention.active:
+            app.add_task(run_retention(app))
         app.add_task(run_escalation(app.ctx.store, app.ctx.rasa, settings.escalate_after_seconds))
         app.add_task(Reconciler(app.ctx.store, app.ctx.rasa, settings.settle_seconds).run(settings.reconcile_seconds))
         if app.ctx.fanout is not None:

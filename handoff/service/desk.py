@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional, Tuple
 from sanic import Sanic
 
 from handoff.errors import ConnectorUnavailable, RasaUnavailable, SessionConflict
+from handoff.privacy.views import verified_email
 from handoff.relay.agent_messages import send_once
 from handoff.relay.ids import PENDING, event_id, new_id
 from handoff.service.queue_exit import customer_leaves, wants_to_leave
@@ -31,10 +32,12 @@ async def tell_connector(app: Sanic, session: Session, call: str, *args: Any) ->
         await app.ctx.store.add_message(session.id, "system", str(exc))
 
 
-async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[int] = None) -> Session:
+async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[int] = None,
+                 source: str = "") -> Session:
     """Exactly one agent wins, within their capacity. A session left as a message has the bot in
     the chat: pause it, so what the customer writes next goes to the person."""
     accepted = await app.ctx.store.accept(session.id, agent, capacity)
+    await app.ctx.audit.record(agent, "accept", session.id, {"skill": accepted.skill}, source)
     if accepted.left_message_at is not None:
         try:
             await app.ctx.rasa.pause(accepted.conversation_id)
@@ -48,15 +51,19 @@ async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[in
     return accepted
 
 
-async def agent_says(app: Sanic, session: Session, text: str, author: str, key: Optional[str] = None) -> Message:
+async def agent_says(app: Sanic, session: Session, text: str, author: str, key: Optional[str] = None,
+                     source: str = "") -> Message:
     """Sent at most once per id (handoff.relay.agent_messages); the message's status says how it went."""
     if session.status not in (ASSIGNED, ACTIVE):
         raise SessionConflict(session.id, session.status, "written to")
-    return await send_once(app.ctx.store, app.ctx.rasa, session, text, author, key or new_id(),
-                           app.ctx.settings.settle_seconds, shown_as=shown_as(app.ctx.settings, author))
+    message = await send_once(app.ctx.store, app.ctx.rasa, session, text, author, key or new_id(),
+                              app.ctx.settings.settle_seconds, shown_as=shown_as(app.ctx.settings, author))
+    await app.ctx.audit.record(author, "agent_message", session.id, {"message": message.seq,
+                                                                     "status": message.status}, source)
+    return message
 
 
-async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
+async def end(app: Sanic, session: Session, back: bool, author: str, source: str = "") -> Session:
     """Idempotent: each step is done once (the last word has a fixed id, the resume happens only
     while the conversation is paused), so after a fault the agent just closes again; closing
     again what is closed the same way answers the closed session."""
@@ -81,6 +88,7 @@ async def end(app: Sanic, session: Session, back: bool, author: str) -> Session:
         if closed.status != wanted:
             raise
         return closed
+    await app.ctx.audit.record(author, "hand_back" if back else "close", session.id, {"status": wanted}, source)
     await tell_connector(app, closed, "closed")
     return closed
 
@@ -100,10 +108,10 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     session = await store.open_for(str(event.get("sender_id", "")))
     written = float(event.get("timestamp") or 0)
     if session is None:
-        return await _arrived_after_close(store, event, written)
+        return await _arrived_after_close(app, event, written)
     if written <= session.created_at.timestamp():
         return None, False
-    message, new = await store.add_once(session.id, "customer", str(event.get("text") or ""), event_id(event))
+    message, new = await store.add_once(session.id, "customer", private(app, session, event), event_id(event))
     await app.ctx.backlog.update(session.id, event.get(PENDING))
     if not new:
         return message, False  # a redelivery: the agent has it already
@@ -116,16 +124,22 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
     return message, True
 
 
-async def _arrived_after_close(store: SessionStore, event: Dict[str, Any],
+def private(app: Sanic, session: Session, event: Dict[str, Any]) -> str:
+    """A customer's message as the internal console may see it (privacy.yml), before it is stored."""
+    return app.ctx.privacy.audience("console").redact(str(event.get("text") or ""), verified_email(session.context))
+
+
+async def _arrived_after_close(app: Sanic, event: Dict[str, Any],
                                written: float) -> Tuple[Optional[Message], bool]:
     """Written while the chat was open, delivered after the agent closed it (it was still on its
     way): kept on that session with a note, so it is not lost and someone can answer it."""
+    store: SessionStore = app.ctx.store
     last = await store.open_for(str(event.get("sender_id", "")), CLOSED)
     if last is None or last.closed_at is None:
         return None, False
     if not last.created_at.timestamp() < written <= last.closed_at.timestamp():
         return None, False
-    message, new = await store.add_once(last.id, "customer", str(event.get("text") or ""), event_id(event))
+    message, new = await store.add_once(last.id, "customer", private(app, last, event), event_id(event))
     if new:
         logger.warning("session %s: a customer message arrived after the chat was closed", last.id)
         await store.add_message(last.id, "system", "the message above was written before the chat was closed and "

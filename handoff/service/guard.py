@@ -8,12 +8,12 @@
   answers."""
 from __future__ import annotations
 
-import hashlib
 from typing import Optional, Tuple
 
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
+from handoff.service import auth
 from handoff.service.throttle import Throttle
 
 SERVICE_PATHS = ("/api/handoffs", "/api/events", "/api/ratings")
@@ -56,15 +56,15 @@ def too_many(seconds: int, what: str) -> HTTPResponse:
                          headers={"Retry-After": str(seconds)})
 
 
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
 def _caller(request: Request) -> str:
     """A known agent by name (wherever they are), anyone else by address."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        digest = hashlib.sha256(header[7:].strip().encode()).hexdigest()
-        agent = next((a.name for a in request.app.ctx.settings.agents if a.token_sha256 == digest), None)
-        if agent is not None:
-            return f"agent {agent}"
-    return f"address {address(request)}"
+    agent = auth.known(request.app, _bearer(request)) if _bearer(request) else None
+    return f"agent {agent.name}" if agent is not None else f"address {address(request)}"
 
 
 def install(app: Sanic) -> None:
@@ -82,6 +82,8 @@ def install(app: Sanic) -> None:
         locked = throttle.locked(where, address(request))
         if locked is not None:
             return too_many(locked, "too many failed logins from this address")
+        if where == "agent" and _bearer(request):  # the slow hash off the event loop, before the route
+            await auth.resolve(request.app, _bearer(request))
         if where != "service":  # the action server and Rasa's broker are not counted: they carry every chat
             wait = throttle.request(_caller(request))
             if wait is not None:
@@ -93,6 +95,9 @@ def install(app: Sanic) -> None:
         where = door(request.path)
         if answer.status == 401 and where is not None:
             throttle.failed(where, address(request))
+            if where != "service":  # an agent's or a desk's token refused (the path may carry a secret: not kept)
+                await request.app.ctx.audit.record("unknown", "login_failed", where, {"method": request.method},
+                                                   address(request))
         for name, value in HEADERS.items():
             answer.headers.setdefault(name, value)
         if where is not None:

@@ -105,6 +105,27 @@ def _metrics_op() -> Dict[str, Any]:
                                "ISO date or time, not included (default: now)"),
                         _query("skill", {"type": "string"}, "only this skill"),
                         _query("format", {"enum": ["json", "csv"]}, "csv: one 'metric,value' row per figure")])
+
+
+AUDIT_ENTRY = {"type": "object", "required": ["seq", "at", "actor", "kind", "subject", "hash", "prev_hash"],
+               "properties": {"seq": {"type": "integer", "minimum": 1}, "at": {"type": "string"},
+                              "actor": {"type": "string"}, "kind": {"type": "string"},
+                              "subject": {"type": "string"}, "detail": {"type": "object"},
+                              "source": {"type": "string"},
+                              "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                              "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
+
+
+def _audit_op() -> Dict[str, Any]:
+    """Supervisors only; format=csv answers a CSV file with the same columns."""
+    operation = _op("The audit log (supervisors): who did what, when, from where; hash-chained",
+                    {"200": {"type": "object", "properties": {"entries": {"type": "array", "items": AUDIT_ENTRY}},
+                             "required": ["entries"]}}, "400 403",
+                    parameters=[_query("since", {"type": "string", "format": "date-time"}, "ISO date or time"),
+                                _query("until", {"type": "string", "format": "date-time"}, "ISO date or time"),
+                                _query("kind", {"type": "string"}, "only this kind (accept, note, login...)"),
+                                _query("actor", {"type": "string"}, "only this actor"),
+                                _query("format", {"enum": ["json", "csv"]}, "json (default) or csv")])
     operation["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
     return operation
 
@@ -176,6 +197,15 @@ def spec() -> Dict[str, Any]:
                             _query("skill", {"type": "string"}, "only this skill")])},
             "/api/desk-state": {"get": _op(
                 "What the handoff policy polls: skills with the bot off and the desk's load", {"200": DESK_STATE}, "")},
+            "/api/audit": {"get": _audit_op()},
+            "/api/agents": {"get": _op(
+                "The agents who may log in (admins): role, skills, capacity, whether the token is a legacy hash",
+                {"200": {"type": "object", "required": ["agents"], "properties": {"agents": {"type": "array", "items": {
+                    "type": "object", "required": ["name", "role", "skills", "capacity", "legacy_token"],
+                    "properties": {"name": {"type": "string"}, "role": {"enum": ["agent", "supervisor", "admin"]},
+                                   "skills": {"type": "array", "items": {"type": "string"}},
+                                   "capacity": {"type": "integer"}, "display_name": {"type": "string"},
+                                   "legacy_token": {"type": "boolean"}}}}}}}, "403")},
             "/api/sessions": {"get": _op(
                 "Sessions, most urgent then longest waiting",
                 {"200": {"type": "object", "properties": {"sessions": {"type": "array", "items": SESSION}},
@@ -200,6 +230,17 @@ def spec() -> Dict[str, Any]:
             "/api/sessions/{session_id}/transfer": {**with_id, "post": _op(
                 "Back to the queue for another skill or agent", {"200": ONE_SESSION}, "400 403 404 409",
                 body="transfer")},
+            "/api/sessions/{session_id}/erase": {**with_id, "post": _op(
+                "Erase the customer's data (supervisors): the chat is closed, the conversation removed from Rasa's "
+                "tracker store, the sessions and the bookings; an audit entry with counts stays",
+                {"200": {"type": "object", "required": ["erased"], "properties": {"erased": {
+                    "type": "object", "required": ["request", "deleted"], "properties": {
+                        "request": {"type": "string"}, "by": {"type": "string"},
+                        "conversations": {"type": "integer"}, "deleted": {"type": "object"},
+                        "skipped": {"type": "array", "items": {"type": "string"}},
+                        "desk": {"type": "string", "description": "the connector's copy: done, or why not"},
+                        "audit_seq": {"type": "integer"}}}}}},
+                "400 403 404 409 502 504", body="erase")},
             "/api/sessions/{session_id}/close": {**with_id, "post": _op(
                 "End the chat; return_to_bot hands the customer back to the bot (again after a fault: safe)",
                 {"200": ONE_SESSION}, "400 403 404 409 502 504", body="close")},

@@ -88,6 +88,8 @@ REQUESTS: Dict[str, Dict[str, Any]] = {
     # the bot off (enabled: true) or back on, for a skill or "*" for all
     "kill_switch": _object({"skill": NAME, "enabled": {"type": "boolean"},
                             "reason": {**TEXT, "maxLength": 500}}, ["skill", "enabled", "reason"]),
+    # a supervisor confirms a customer's request to erase their data
+    "erase": _object({"confirm": {"const": True}}, ["confirm"]),
 }
 
 _TIME = {"type": "string"}

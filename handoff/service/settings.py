@@ -4,6 +4,7 @@ optional YAML file. Secrets only come from the environment."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,25 +14,35 @@ import yaml
 
 from handoff.errors import ConfigError
 from handoff.insights.tracker_source import url_from_endpoints
+from handoff.service import tokens
 from handoff.service.duty import Hours
 from handoff.service.throttle import ThrottleSettings
+
+logger = logging.getLogger(__name__)
+ROLES = ("agent", "supervisor", "admin")
 
 DEMO_AGENT = "demo"
 DEMO_AGENT_SHOWN_AS = "Sam"  # the name customers see for the demo agent (HANDOFF_AGENT_NAME)
 
 
 def token_hash(token: str) -> str:
+    """The legacy unsalted digest (agents files of earlier versions); new ones use tokens.hash_token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Agent:
     name: str
-    token_sha256: str
+    token_hash: str                    # tokens.hash_token's scrypt$..., or a legacy SHA-256 hex digest
     skills: Tuple[str, ...] = ("*",)  # "*": every queue
     capacity: int = 3                  # concurrent chats
-    supervisor: bool = False
+    role: str = "agent"                # agent | supervisor | admin
     display_name: str = ""             # what customers see ("Sam from our team has joined"); default: name
+
+    @property
+    def supervisor(self) -> bool:
+        """Sees and may act on every session (supervisors and admins)."""
+        return self.role in ("supervisor", "admin")
 
     @property
     def shown_as(self) -> str:
@@ -68,6 +79,8 @@ class ServiceSettings:
     handoff_config: str = "handoff.yml"    # triggers, routing and the desk's sections (costs, load, kill switch)
     tracker_db_url: str = ""               # Rasa's SQL tracker store, for the bot's figures ("" : none)
     metrics_token: str = ""                # when set, GET /metrics wants it as a bearer token
+    agents_file: str = ""                  # HANDOFF_AGENTS, read again when it changes (tokens rotated)
+    agents_reload_seconds: float = 5.0     # how often its change is looked for
 
     @property
     def settle_seconds(self) -> float:
@@ -78,12 +91,7 @@ class ServiceSettings:
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> ServiceSettings:
         env = os.environ if env is None else env
         host = env.get("HOST", "127.0.0.1")
-        agents = _agents(Path(env["HANDOFF_AGENTS"])) if env.get("HANDOFF_AGENTS") else ()
-        demo_token = env.get("HANDOFF_AGENT_TOKEN")
-        if demo_token:
-            shown_as = env.get("HANDOFF_AGENT_NAME", DEMO_AGENT_SHOWN_AS).strip() or DEMO_AGENT_SHOWN_AS
-            # The development demo agent is a supervisor: the walkthrough can review and approve.
-            agents = (Agent(DEMO_AGENT, token_hash(demo_token), ("*",), 3, True, shown_as),) + agents
+        agents = load_agents(env)
         data_dir = Path(env.get("SHOP_DATA_DIR", "var"))
         return cls(
             database_url=env.get("HANDOFF_DB_URL", f"sqlite:///{data_dir / 'handoff.db'}"),
@@ -116,6 +124,8 @@ class ServiceSettings:
             tracker_db_url=env.get("HANDOFF_TRACKER_DB_URL", "").strip()
             or url_from_endpoints(Path(env.get("HANDOFF_ENDPOINTS", "endpoints.yml"))),
             metrics_token=env.get("HANDOFF_METRICS_TOKEN", "").strip(),
+            agents_file=env.get("HANDOFF_AGENTS", ""),
+            agents_reload_seconds=_positive(env, "HANDOFF_AGENTS_RELOAD", "5"),
         )
 
 
@@ -141,8 +151,19 @@ def _positive(env: Mapping[str, str], key: str, default: str, unit: str = "a num
     return value
 
 
-def _agents(path: Path) -> Tuple[Agent, ...]:
-    """agents.yml: a list of {name, token_sha256, skills, capacity, supervisor, display_name}."""
+def load_agents(env: Mapping[str, str]) -> Tuple[Agent, ...]:
+    """The development demo agent (HANDOFF_AGENT_TOKEN, a supervisor) and those of HANDOFF_AGENTS."""
+    agents = file_agents(Path(env["HANDOFF_AGENTS"])) if env.get("HANDOFF_AGENTS") else ()
+    demo_token = env.get("HANDOFF_AGENT_TOKEN")
+    if demo_token:
+        shown_as = env.get("HANDOFF_AGENT_NAME", DEMO_AGENT_SHOWN_AS).strip() or DEMO_AGENT_SHOWN_AS
+        agents = (Agent(DEMO_AGENT, tokens.hash_token(demo_token), ("*",), 3, "supervisor", shown_as),) + agents
+    return agents
+
+
+def file_agents(path: Path) -> Tuple[Agent, ...]:
+    """agents.yml: a list of {name, token_hash, skills, capacity, role, display_name}
+    (token_sha256 and supervisor: true of earlier versions are still read)."""
     try:
         raw = yaml.safe_load(path.read_text()) or []
     except (OSError, yaml.YAMLError) as exc:
@@ -156,25 +177,51 @@ def _agent(source: str, index: int, entry: Any) -> Agent:
     key = f"[{index}]"
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
         raise ConfigError(source, key, "must be a mapping with a 'name'")
-    unknown = set(entry) - {"name", "token_sha256", "skills", "capacity", "supervisor", "display_name"}
+    unknown = set(entry) - {"name", "token_hash", "token_sha256", "skills", "capacity", "role", "supervisor",
+                            "display_name"}
     if unknown:
         raise ConfigError(source, f"{key}.{sorted(unknown)[0]}", "is not a known key; allowed: name, "
-                          "token_sha256, skills, capacity, supervisor, display_name")
+                          "token_hash, skills, capacity, role, display_name (and the older token_sha256, "
+                          "supervisor)")
     display_name = entry.get("display_name", "")
     if not isinstance(display_name, str) or len(display_name) > 40:
         raise ConfigError(source, f"{key}.display_name", "must be the name customers see, at most 40 characters")
-    digest = entry.get("token_sha256", "")
-    if not (isinstance(digest, str) and len(digest) == 64):
-        raise ConfigError(source, f"{key}.token_sha256", "must be the SHA-256 hex digest of the agent's token "
-                          "(python -c \"import hashlib;print(hashlib.sha256(b'TOKEN').hexdigest())\")")
+    digest = _digest(source, key, entry)
+    role = _role(source, key, entry)
     capacity = entry.get("capacity", 3)
     if not isinstance(capacity, int) or capacity < 1:
         raise ConfigError(source, f"{key}.capacity", f"is {capacity!r}; it must be a whole number of at least 1")
     skills = entry.get("skills", ["*"])
     if not (isinstance(skills, list) and all(isinstance(s, str) for s in skills)):
         raise ConfigError(source, f"{key}.skills", "must be a list of skill names (or ['*'])")
-    return Agent(entry["name"], digest.lower(), tuple(skills), capacity, bool(entry.get("supervisor", False)),
-                 display_name.strip())
+    return Agent(entry["name"], digest, tuple(skills), capacity, role, display_name.strip())
+
+
+def _digest(source: str, key: str, entry: Mapping[str, Any]) -> str:
+    if "token_hash" in entry:
+        digest = entry["token_hash"]
+        if not (isinstance(digest, str) and tokens.SCRYPT.match(digest)):
+            raise ConfigError(source, f"{key}.token_hash", "must be scrypt$...: make it with "
+                              "'python -m handoff agents hash-token' (the token on its standard input)")
+        return digest
+    digest = entry.get("token_sha256", "")
+    if not (isinstance(digest, str) and tokens.LEGACY.match(digest.lower())):
+        raise ConfigError(source, f"{key}.token_hash", "is missing: make it with 'python -m handoff agents "
+                          "hash-token' (the token on its standard input)")
+    logger.warning("%s: agent '%s' has an unsalted token_sha256; replace it with a token_hash from "
+                   "'python -m handoff agents hash-token'", source, entry.get("name"))
+    return digest.lower()
+
+
+def _role(source: str, key: str, entry: Mapping[str, Any]) -> str:
+    role = entry.get("role", "supervisor" if entry.get("supervisor") is True else "agent")
+    if role not in ROLES:
+        raise ConfigError(source, f"{key}.role", f"is {role!r}; use one of {', '.join(ROLES)}")
+    if "supervisor" in entry and not isinstance(entry["supervisor"], bool):
+        raise ConfigError(source, f"{key}.supervisor", "must be true or false (or use role: supervisor)")
+    if entry.get("supervisor") is True and role == "agent":
+        raise ConfigError(source, f"{key}.role", "is agent but supervisor is true: keep one of them")
+    return role
 
 
 def shown_as(settings: ServiceSettings, agent: str) -> str:

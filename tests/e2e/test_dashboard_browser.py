@@ -26,10 +26,10 @@ from tests.e2e.test_service_schema import RasaStandIn
 from tests.e2e.test_webchat_browser import CHROMIUM, FLAGS
 from tests.insights.scripted import day
 from tests.local_http import serving
-from tests.servers import AGENT_TOKEN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 LEAD = "dashboard-lead-token"
+KIM = "dashboard-agent-token"  # an agent, not a supervisor
 CHARTS = ("chart-days", "chart-triggers", "chart-tasks", "chart-cost", "chart-staffing")
 INK = """(id) => { const c = document.getElementById(id); const d = c.getContext('2d')
   .getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
@@ -62,8 +62,10 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[str, P
     tracker_source.insert_events(engine, [{"sender_id": n, "event": e} for n, events in day().items() for e in events])
     history(workdir)
     agents = workdir / "agents.yml"
-    agents.write_text(yaml.safe_dump([{"name": "lead", "supervisor": True,
-                                       "token_sha256": hashlib.sha256(LEAD.encode()).hexdigest()}]))
+    agents.write_text(yaml.safe_dump([{"name": "lead", "role": "supervisor",
+                                       "token_sha256": hashlib.sha256(LEAD.encode()).hexdigest()},
+                                      {"name": "kim", "role": "agent", "skills": ["orders"],
+                                       "token_sha256": hashlib.sha256(KIM.encode()).hexdigest()}]))
     with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), RasaStandIn)) as rasa:
         url, process = run_service(workdir, rasa.server_address[1], HANDOFF_AGENTS=str(agents))
         try:
@@ -85,7 +87,7 @@ def test_a_supervisor_sees_the_desk_drawn(dashboard: Tuple[str, Path]) -> None:
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{url}/dashboard")
             expect(page.locator("#board")).to_be_hidden()
-            page.fill("#token", AGENT_TOKEN)  # an agent, not a supervisor
+            page.fill("#token", KIM)
             page.click("#login button")
             expect(page.locator("#login-error")).to_have_text("This dashboard is for supervisors.")
             expect(page.locator("#board")).to_be_hidden()

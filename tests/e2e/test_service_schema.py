@@ -79,7 +79,7 @@ def open_session(url: str, conversation: str) -> str:
 
 def test_agent_api_matches_its_schema(service: Tuple[str, Path]) -> None:
     url, workdir = service
-    result = fuzz(url, workdir, AGENT_TOKEN, "^/(api/(me|metrics|sessions|kill-switch|desk-state|staffing)|metrics$)",
+    result = fuzz(url, workdir, AGENT_TOKEN, "^/(api/(me|metrics|sessions|kill-switch|desk-state|staffing|audit|agents)|metrics$)",
                   open_session(url, "fuzz-agent"))
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "Server error" not in result.stdout and "generated" in result.stdout

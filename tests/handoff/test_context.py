@@ -70,7 +70,7 @@ def test_unverified_customers_have_no_identity_and_empty_conversations_still_bui
 
 
 def test_card_numbers_are_redacted_but_order_numbers_are_not() -> None:
-    assert redact("my card 4111 1111 1111 1111 was charged") == "my card [card number removed] was charged"
+    assert redact("my card 4111 1111 1111 1111 was charged") == "my card [REDACTED:card_number] was charged"
     assert redact("order 10003 and phone 4111111111111112") == "order 10003 and phone 4111111111111112"
     events = [user("I paid with 4111-1111-1111-1111", "faq")]
     assert "4111" not in build_context("c", events, {}).transcript[0].text

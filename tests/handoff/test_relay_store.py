@@ -65,6 +65,7 @@ async def test_delivery_states_move_only_forward_from_sending(store: SessionStor
 async def test_a_message_arriving_after_the_close_is_kept_with_a_note(tmp_path) -> None:
     from types import SimpleNamespace
 
+    from handoff.privacy.policy import DEFAULTS, PrivacyPolicy
     from handoff.service.desk import relay_customer_event
     from handoff.service.store import RESOLVED
 
@@ -72,13 +73,14 @@ async def test_a_message_arriving_after_the_close_is_kept_with_a_note(tmp_path) 
     session = await store.create("late-1", {"conversation_id": "late-1"}, "general", "normal")
     written = session.created_at.timestamp() + 0.001  # written while the chat was open...
     closed = await store.close(session.id, RESOLVED)   # ...and the agent closed before it arrived
-    app = SimpleNamespace(ctx=SimpleNamespace(store=store))
-    event = {"event": "user", "sender_id": "late-1", "text": "one more thing", "timestamp": written,
+    app = SimpleNamespace(ctx=SimpleNamespace(store=store, privacy=PrivacyPolicy.from_dict(DEFAULTS)))
+    event = {"event": "user", "sender_id": "late-1", "text": "one more thing, card 4111 1111 1111 1111", "timestamp": written,
              "handoff_event_id": "late-event"}
     message, new = await relay_customer_event(app, event)
     assert new and message.session_id == session.id
+    assert message.text == "one more thing, card [REDACTED:card_number]"
     assert (await relay_customer_event(app, event))[1] is False  # once
     texts = [(m.sender, m.text) for m in await store.messages(session.id)]
-    assert texts[0] == ("customer", "one more thing") and "arrived after it" in texts[1][1]
+    assert texts[0] == ("customer", "one more thing, card [REDACTED:card_number]") and "arrived after it" in texts[1][1]
     after = {**event, "timestamp": closed.closed_at.timestamp() + 5, "handoff_event_id": "later"}
     assert await relay_customer_event(app, after) == (None, False)  # written to the bot, not to the desk

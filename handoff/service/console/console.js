@@ -202,6 +202,7 @@ function queueItem(session) {
 // ---- selected session ----------------------------------------------------------------
 async function select(id) {
   state.selected = id;
+  $("chat-status").textContent = "";
   state.lastSeq = 0;
   state.unsettled.clear();
   state.unseen = 0;
@@ -236,7 +237,10 @@ function renderSession(session, relay) {
   $("chat-title").replaceChildren(said(session.conversation_id), ` · ${session.status}${waiting}`);
   const mine = session.agent === state.me.name;
   const open = ["queued", "assigned", "active"].includes(session.status);
-  $("chat-actions").hidden = !open;
+  // a customer's request to delete their data: a supervisor confirms it here (the privacy queue)
+  const erasable = Boolean(state.me.supervisor) && session.skill === "privacy";
+  $("chat-actions").hidden = !open && !erasable;
+  $("erase").hidden = !erasable;
   $("accept").hidden = session.status !== "queued";
   $("return").hidden = $("end").hidden = !(mine && open && session.status !== "queued");
   $("compose").hidden = !(mine && ["assigned", "active"].includes(session.status));
@@ -310,6 +314,22 @@ async function act(path, body) {
 }
 
 $("accept").addEventListener("click", () => act("/accept", {}));
+$("erase").addEventListener("click", async () => {
+  if (!window.confirm("Erase everything this customer said and did (the chat, the bot's record, bookings)? "
+                      + "Confirm who they are first. This cannot be undone.")) return;
+  $("chat-error").textContent = "";
+  try {
+    const { erased } = await api("POST", `/api/sessions/${encodeURIComponent(state.selected)}/erase`, { confirm: true });
+    const counts = Object.entries(asObject(erased.deleted)).map(([store, n]) => `${store} ${Number(n) || 0}`);
+    state.selected = null;
+    $("chat-actions").hidden = $("compose").hidden = true;
+    $("messages").replaceChildren();
+    renderContext({});
+    $("chat-title").textContent = "Erased";
+    $("chat-status").textContent = `Erased (${counts.join(", ")}); keep ${String(erased.request)} with the request.`;
+    await refresh();
+  } catch (error) { showError(error); }
+});
 $("return").addEventListener("click", () => act("/close", { return_to_bot: true }));
 $("end").addEventListener("click", () => act("/close", { return_to_bot: false }));
 $("compose").addEventListener("submit", (event) => { event.preventDefault(); send("/messages"); });

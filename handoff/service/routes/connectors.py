@@ -11,7 +11,7 @@ from sanic.response import HTTPResponse
 from handoff.connectors.chatwoot import ChatwootConnector
 from handoff.connectors.webhook import SIGNATURE_HEADER, WebhookConnector, verify
 from handoff.errors import BadRequest, SessionNotFound, Unauthorized
-from handoff.service import inputs
+from handoff.service import guard, inputs
 from handoff.relay.agent_messages import client_id
 from handoff.service.desk import accept, agent_says, end
 from handoff.service.store import OPEN, QUEUED, SessionStore
@@ -38,12 +38,14 @@ def blueprint() -> Blueprint:
         session = await store.get(str(body.get("session_id", "")))
         author = str(body.get("agent") or "agent")
         if session.status == QUEUED:
-            session = await accept(request.app, session, author)
+            session = await accept(request.app, session, author, source=guard.address(request))
         if body.get("type") == "message":
-            message = await agent_says(request.app, session, inputs.text(body), author, client_id(body.get("id")))
+            message = await agent_says(request.app, session, inputs.text(body), author, client_id(body.get("id")),
+                                       guard.address(request))
             return response.json({"message": message.as_dict()}, status=201)
         if body.get("type") == "close" and isinstance(body.get("return_to_bot"), bool):
-            return response.json({"session": (await end(request.app, session, body["return_to_bot"], author)).as_dict()})
+            return response.json({"session": (await end(request.app, session, body["return_to_bot"], author,
+                                                   guard.address(request))).as_dict()})
         raise BadRequest("'type' must be 'message' (with 'text') or 'close' (with 'return_to_bot' true or false)")
 
     @bp.post("/connectors/chatwoot/webhook/<token>")
@@ -61,14 +63,15 @@ def blueprint() -> Blueprint:
         if kind == "message_created" and event.get("message_type") == "outgoing" and not event.get("private"):
             session = await request.app.ctx.store.by_external(str(conversation.get("id")))
             if session.status == QUEUED:
-                session = await accept(request.app, session, author)
+                session = await accept(request.app, session, author, source=guard.address(request))
             key = f"chatwoot-{event['id']}" if isinstance(event.get("id"), int) else None  # a redelivered webhook
-            message = await agent_says(request.app, session, inputs.text(event, "content"), author, key)
+            message = await agent_says(request.app, session, inputs.text(event, "content"), author, key,
+                                       guard.address(request))
             return response.json({"message": message.as_dict()}, status=201)
         if kind == "conversation_status_changed" and event.get("status") == "resolved":
             session = await request.app.ctx.store.by_external(str(event.get("id") or conversation.get("id")))
             if session.status in OPEN:
-                session = await end(request.app, session, True, author)
+                session = await end(request.app, session, True, author, guard.address(request))
             return response.json({"session": session.as_dict()})
         return response.json({"ignored": kind})  # our own notes, incoming messages, other events
 

@@ -38,13 +38,18 @@ def blueprint() -> Blueprint:
     async def live(request: Request, ws: Any) -> None:
         """Pushes {"type": "session" | "message", ...} to a logged-in agent. The token is the first
         message, {"type": "auth", "token": "..."}, never in the URL (which proxies and logs keep)."""
-        agent = auth.agent_with(request.app, await _token(ws))
+        token = await _token(ws)
+        agent = auth.agent_with(request.app, token) if await auth.resolve(request.app, token) else None
         if agent is None:
             request.app.ctx.throttle.failed("agent", guard.address(request))
+            await request.app.ctx.audit.record("unknown", "login_failed", "console", {"via": "websocket"},
+                                               guard.address(request))
             await ws.close(code=4401, reason="unknown token")
             return
+        await request.app.ctx.audit.record(agent.name, "login", "console", {"via": "websocket"},
+                                           guard.address(request))
         hub: Hub = request.app.ctx.hub
-        hub.join(ws)
+        hub.join(ws, agent)
         try:
             await ws.send(json.dumps({"type": "hello", "agent": agent.name}))
             while True:  # the agent's side only keeps it open; presence counts while connected

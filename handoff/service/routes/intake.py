@@ -8,10 +8,12 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from handoff.errors import ConnectorUnavailable, SessionNotFound
-from handoff.service import auth, inputs
+from handoff.privacy.views import context_for
+from handoff.service import auth, guard, inputs
 from handoff.service.desk import position, relay_customer_event
 from handoff.service.metrics import first_trigger
 from handoff.service.routes.control import busy_rule
+from handoff.service.erasure import is_erasure_request, mark_request
 from handoff.service.store import ABANDONED, QUEUED, RETURNED, SessionStore
 
 
@@ -22,7 +24,8 @@ def blueprint() -> Blueprint:
     async def open_session(request: Request) -> HTTPResponse:
         """From the action server: a conversation to transfer, with its HandoffContext."""
         auth.service(request)
-        context = inputs.valid(request, "handoff")["context"]
+        # kept as the internal console may see it (privacy.yml), whatever the sender redacted already
+        context = context_for(inputs.valid(request, "handoff")["context"], request.app.ctx.privacy.audience("console"))
         store: SessionStore = request.app.ctx.store
         session = await store.open_for(context["conversation_id"])
         if session is None:
@@ -39,6 +42,11 @@ def blueprint() -> Blueprint:
             except ConnectorUnavailable:
                 await store.close(session.id, ABANDONED)  # nobody will see it: the customer must hear so
                 raise
+            await request.app.ctx.audit.record("bot", "transfer", session.id, {
+                "skill": session.skill, "priority": session.priority, "connector": request.app.ctx.connector.name(),
+                "reasons": [str(r.get("trigger")) for r in context.get("reasons") or []]}, guard.address(request))
+            if is_erasure_request(context):
+                await mark_request(request.app, session, guard.address(request))
         off_duty = await request.app.ctx.duty.off_duty_reason(datetime.now(timezone.utc))
         instead = None
         if off_duty and session.customer_waiting:  # it stays queued as a message for when someone is back

@@ -8,7 +8,7 @@ from sanic.response import HTTPResponse
 
 from handoff.errors import BadRequest, Forbidden, NotFound, SessionConflict
 from handoff.relay.agent_messages import client_id
-from handoff.service import auth, inputs
+from handoff.service import auth, guard, inputs, scope
 from handoff.service.desk import accept as accept_session, agent_says, end
 from handoff.service.store import CLOSED, DELIVERED, OPEN, SessionStore
 
@@ -20,26 +20,27 @@ def blueprint() -> Blueprint:
     async def me(request: Request) -> HTTPResponse:
         agent = auth.agent(request)
         return response.json({"name": agent.name, "skills": list(agent.skills), "capacity": agent.capacity,
-                              "supervisor": agent.supervisor})
+                              "supervisor": agent.supervisor, "role": agent.role})
 
     @bp.get("/api/sessions")
     async def list_sessions(request: Request) -> HTTPResponse:
-        auth.agent(request)
+        agent = auth.agent(request)
         given = inputs.query(request, "status")
         wanted = tuple(given.split(",")) if given is not None else OPEN
         unknown = set(wanted) - set(OPEN + CLOSED)
         if unknown:
             raise BadRequest(f"unknown status '{sorted(unknown)[0]}'; use {', '.join(OPEN + CLOSED)}")
         sessions = await request.app.ctx.store.list(wanted, request.args.get("skill"))
-        return response.json({"sessions": [s.as_dict() for s in sessions]})
+        return response.json({"sessions": [scope.view(agent, s) for s in scope.visible(agent, sessions)]})
 
     @bp.get("/api/sessions/<session_id>")
     async def get_session(request: Request, session_id: str) -> HTTPResponse:
-        auth.agent(request)
+        agent = auth.agent(request)
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
+        scope.require(agent, session)
         messages = await store.messages(session_id, inputs.whole(inputs.query(request, "after"), "after"))
-        return response.json({"session": session.as_dict(), "messages": [m.as_dict() for m in messages],
+        return response.json({"session": scope.view(agent, session), "messages": [m.as_dict() for m in messages],
                               "relay": {"pending": request.app.ctx.backlog.pending(session_id)}})
 
     @bp.post("/api/sessions/<session_id>/accept")
@@ -50,8 +51,8 @@ def blueprint() -> Blueprint:
         if not agent.serves(session.skill) and not agent.supervisor:
             raise Forbidden(f"session '{session_id}' needs the skill '{session.skill}', which {agent.name} lacks")
         # Who wins, and the agent's capacity, are decided in the database in one statement (409 otherwise).
-        accepted = await accept_session(request.app, session, agent.name, agent.capacity)
-        return response.json({"session": accepted.as_dict()})
+        accepted = await accept_session(request.app, session, agent.name, agent.capacity, guard.address(request))
+        return response.json({"session": scope.view(agent, accepted)})
 
     @bp.post("/api/sessions/<session_id>/messages")
     async def send(request: Request, session_id: str) -> HTTPResponse:
@@ -60,16 +61,20 @@ def blueprint() -> Blueprint:
         text, key = inputs.text(body), client_id(body.get("id", body.get("client_id")))
         store: SessionStore = request.app.ctx.store
         session = await store.get(session_id)
-        auth.owned(session, agent)
-        message = await agent_says(request.app, session, text, agent.name, key)
+        # a supervisor may step into an agent's chat, but a queued one is accepted first
+        auth.owned(session, agent, supervisors=session.agent is not None)
+        message = await agent_says(request.app, session, text, agent.name, key, guard.address(request))
         # 201 delivered; 202 stored, delivery not known yet (the message's status will say)
         return response.json({"message": message.as_dict()}, status=201 if message.status == DELIVERED else 202)
 
     @bp.post("/api/sessions/<session_id>/notes")
     async def note(request: Request, session_id: str) -> HTTPResponse:
         agent = auth.agent(request)
-        message = await request.app.ctx.store.add_message(session_id, "note", inputs.text(inputs.valid(request, "text")),
-                                                          agent.name)
+        scope.require(agent, await request.app.ctx.store.get(session_id))
+        text = request.app.ctx.privacy.audience("console").redact(inputs.text(inputs.valid(request, "text")))
+        message = await request.app.ctx.store.add_message(session_id, "note", text, agent.name)
+        await request.app.ctx.audit.record(agent.name, "note", session_id, {"message": message.seq},
+                                           guard.address(request))
         return response.json({"message": message.as_dict()}, status=201)
 
     @bp.post("/api/sessions/<session_id>/transfer")
@@ -87,7 +92,9 @@ def blueprint() -> Blueprint:
             raise NotFound(f"no agent named '{target}': see the agents in the service's HANDOFF_AGENTS file")
         session = await store.transfer(session_id, skill, target)
         await store.add_message(session_id, "system", f"transferred by {agent.name} to {target or skill}", agent.name)
-        return response.json({"session": session.as_dict()})
+        await request.app.ctx.audit.record(agent.name, "transfer_agent", session_id, {"skill": skill, "agent": target},
+                                           guard.address(request))
+        return response.json({"session": scope.view(agent, session)})
 
     @bp.post("/api/sessions/<session_id>/close")
     async def close(request: Request, session_id: str) -> HTTPResponse:
@@ -98,7 +105,7 @@ def blueprint() -> Blueprint:
             raise BadRequest("'return_to_bot' must be true (the bot takes over) or false (the chat ends)")
         session = await request.app.ctx.store.get(session_id)
         auth.owned(session, agent)
-        closed = await end(request.app, session, back, agent.name)
-        return response.json({"session": closed.as_dict()})
+        closed = await end(request.app, session, back, agent.name, guard.address(request))
+        return response.json({"session": scope.view(agent, closed)})
 
     return bp
