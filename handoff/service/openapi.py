@@ -105,6 +105,8 @@ def _metrics_op() -> Dict[str, Any]:
                                "ISO date or time, not included (default: now)"),
                         _query("skill", {"type": "string"}, "only this skill"),
                         _query("format", {"enum": ["json", "csv"]}, "csv: one 'metric,value' row per figure")])
+    operation["responses"]["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    return operation
 
 
 AUDIT_ENTRY = {"type": "object", "required": ["seq", "at", "actor", "kind", "subject", "hash", "prev_hash"],

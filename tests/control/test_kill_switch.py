@@ -46,7 +46,8 @@ async def test_a_change_is_kept_and_audited(switch: KillSwitch) -> None:
     found = await switch.all()
     assert [(s.skill, s.enabled) for s in found] == [("*", True), ("orders", False)]
     assert applies(found, "orders").skill == "*" and applies(found[1:], "orders") is None
-    assert switch.log.entries[0] == ("alice", "kill_switch", "orders", "bot off: order system down", "manual")
+    assert switch.log.entries[0] == ("alice", "kill_switch", "orders", {"bot": "off", "reason": "order system down"},
+                                     "manual")
     assert len(switch.log.entries) == 3
 
 

@@ -101,8 +101,8 @@ def test_errors_are_json_with_the_right_status(servers: Servers) -> None:
     assert api(servers, "GET", "/api/sessions?status=sleeping").status_code == 400
     _, session = transferred(servers)
     path = f"/api/sessions/{session['id']}"
-    # not accepted yet: the demo agent is a supervisor (not 403), and a queued session is not written to
-    assert api(servers, "POST", f"{path}/messages", {"text": "hello"}).status_code == 409
+    # not accepted yet: nobody writes in a session before someone accepted it, supervisors included
+    assert api(servers, "POST", f"{path}/messages", {"text": "hello"}).status_code == 403
     api(servers, "POST", f"{path}/accept")
     assert api(servers, "POST", f"{path}/messages", {"text": ""}).status_code == 400
     assert api(servers, "POST", f"{path}/close", {"return_to_bot": "yes"}).status_code == 400

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional
 
+from handoff.privacy.detectors.email import EMAIL
 from handoff.qa.finding import Finding, short
 from handoff.qa.rubric import Rubric
 from handoff.qa.view import AGENT, CUSTOMER, Line, QAView
 
-DETAILS = (("email", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")), ("number", re.compile(r"(?<!\d)\d{5,}(?!\d)")))
+DETAILS = (("email", EMAIL), ("number", re.compile(r"(?<!\d)\d{5,}(?!\d)")))
 
 
 def check(view: QAView, rubric: Rubric, answers: Dict[str, str]) -> List[Finding]:
