@@ -126,6 +126,11 @@ bench: install train
 	$(PY) bench/attack_latency.py
 	$(PY) bench/qa.py
 	$(PY) bench/metrics.py
+	$(PY) bench/redaction.py
+	$(PY) bench/audit_append.py
+	$(PY) bench/throughput.py
+	$(PY) bench/relay_faults.py
+	$(PY) bench/nlu_heldout.py
 
 clean:
 	rm -rf models .cache results var
