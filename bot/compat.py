@@ -56,5 +56,8 @@ def check_socketio_version() -> None:
 
 
 def apply() -> None:
+    from bot import events_validation
+
     patch_sanic_websockets()
     check_socketio_version()
+    events_validation.install()  # Rasa's event check without re-checking its schema per request

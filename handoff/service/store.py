@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from handoff.errors import CapacityReached, SessionConflict, SessionNotFound
 from handoff.evidence import PRIORITY_RANK
+from handoff.sqlite_engine import create_engine
 
 QUEUED, ASSIGNED, ACTIVE = "queued", "assigned", "active"
 SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"
@@ -180,7 +181,7 @@ class SessionStore:
         parsed = sa.engine.make_url(url)
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        engine = create_engine(url, future=True, pool_pre_ping=True)  # SQLite: WAL, pooled (handoff.sqlite_engine)
         metadata.create_all(engine)
         _add_missing_columns(engine)
         return cls(engine)

@@ -38,3 +38,33 @@ def test_serving_runs_numpy_on_one_thread_and_training_on_all() -> None:
                                     timeout=300).stdout.strip().splitlines()[-1]
             for command in ("run", "train")}
     assert seen == {"run": "1", "train": "None"}
+
+
+def test_events_are_checked_as_rasa_does_with_one_validator() -> None:
+    import rasa.server
+    from rasa.server import ErrorResponse
+
+    from bot import events_validation
+
+    import jsonschema
+    from rasa.shared.utils.schemas.events import EVENTS_SCHEMA
+
+    events_validation.install()
+    assert rasa.server.validate_events_in_request_body is events_validation.validate_events_in_request_body
+
+    class Body:
+        def __init__(self, json: object) -> None:
+            self.json = json
+
+    good = [{"event": "bot", "text": "hi", "metadata": {"agent": "sam"}}, {"event": "action", "name": "x"}]
+    events_validation.validate_events_in_request_body(Body(good))
+    events_validation.validate_events_in_request_body(Body(good[0]))  # one event, not in a list
+    for bad in ([{"event": "no_such_event"}], {"text": "no event key"}, [{"event": "slot", "name": 3}],
+                [{"event": "user", "text": None, "parse_data": 5}]):
+        with pytest.raises(ErrorResponse) as ours:
+            events_validation.validate_events_in_request_body(Body(bad))
+        with pytest.raises(jsonschema.ValidationError) as rasas:  # what rasa.server's own check runs
+            jsonschema.validate(bad if isinstance(bad, list) else [bad], EVENTS_SCHEMA)
+        assert ours.value.status == 400
+        assert ours.value.error_info["message"].endswith(f"Error: {rasas.value}")
+    assert events_validation._validator() is events_validation._validator()  # built once

@@ -7,7 +7,7 @@ import os
 import uuid
 from pathlib import Path
 from contextlib import contextmanager
-from typing import AsyncIterator, Iterator
+from typing import AsyncIterator, Iterator, List
 
 import pytest
 import sqlalchemy as sa
@@ -250,3 +250,15 @@ async def test_the_desk_in_figures(store: SessionStore) -> None:
     assert figures["left_as_message"] == 1 and figures["queued_now"] == 2
     later = await store.list(("queued", "returned", "abandoned"), since=message.created_at)
     assert [s.id for s in later] == [message.id]
+
+
+def test_a_sqlite_file_runs_in_write_ahead_log_mode_with_pooled_connections(tmp_path: Path) -> None:
+    store = SessionStore.from_url(f"sqlite:///{tmp_path / 'handoff.db'}")
+    opened: List[int] = []
+    sa.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    for _ in range(5):
+        asyncio.run(store.create("c", {"reasons": []}, "orders", "normal"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: a commit survives a power cut
+    assert len(opened) <= 1  # not one connection (and one checkpoint) per transaction
