@@ -19,9 +19,9 @@ The table, its columns and what `retrieve` returns are Rasa's own, so `rasa expo
 replay and every tool that reads Rasa's tracker store read this one unchanged."""
 from __future__ import annotations
 
+import itertools
 import json
 import logging
-import itertools
 from typing import Any, List, Optional, Text
 
 import sqlalchemy as sa
@@ -31,26 +31,9 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from handoff.db import create_engine
+
 logger = logging.getLogger(__name__)
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
-
-
-def sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
-    """A SQLite engine that keeps its connection open (SQLAlchemy 1.4 opens and closes one
-    per session on a file, and closing the last connection to a WAL database checkpoints
-    it: a sync per message), each connection with the pragmas above. Rasa uses the store
-    from its event loop's thread only; the pool hands out one connection at a time."""
-    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
-                              connect_args={"check_same_thread": False})
-
-    @sa.event.listens_for(engine, "connect")
-    def _pragmas(connection: Any, _: Any) -> None:
-        cursor = connection.cursor()
-        for pragma in SQLITE_PRAGMAS:
-            cursor.execute(pragma)
-        cursor.close()
-
-    return engine
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
@@ -59,7 +42,8 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sqlite_engine(url)
+            # pooled, WAL, synchronous=NORMAL: a power cut may cost the last messages' events
+            self.engine = create_engine(url, synchronous="NORMAL")
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._events = self.SQLEvent.__table__
 

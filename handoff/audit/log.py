@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from handoff.audit.chain import GENESIS, AuditEntry, Verdict, link, stamp, verify
+from handoff.db import create_engine, in_transaction
 from handoff.errors import BadRequest
 from handoff.privacy.redactor import Redactor
 
@@ -55,13 +56,10 @@ class AuditLog:
 
     @classmethod
     def from_url(cls, url: str) -> AuditLog:
-        return cls.on(sa.create_engine(url, future=True, pool_pre_ping=True))
+        return cls.on(create_engine(url, future=True, pool_pre_ping=True))
 
     async def _run(self, work: Callable[[Connection], T]) -> T:
-        def in_transaction() -> T:
-            with self.engine.begin() as connection:
-                return work(connection)
-        return await asyncio.get_running_loop().run_in_executor(None, in_transaction)
+        return await in_transaction(self.engine, work)
 
     async def record(self, actor: str, kind: str, subject: str, detail: Optional[Mapping] = None,
                      source: str = "") -> AuditEntry:

@@ -3,7 +3,6 @@ on the session store's engine, with their own MetaData. SQLAlchemy runs in a wor
 thread; a decision is one conditional UPDATE, so two supervisors cannot both decide."""
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from handoff.corrections.errors import CorrectionConflict, CorrectionNotFound
+from handoff.db import in_transaction, utc as _utc
 
 T = TypeVar("T")
 KINDS = ("wrong_answer", "should_handoff", "should_not_handoff")
@@ -63,10 +63,6 @@ class Correction:
         return data
 
 
-def _utc(value: Optional[datetime]) -> Optional[datetime]:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def _correction(row: Any) -> Correction:
     data = dict(row._mapping)
     for key in ("created_at", "decided_at", "exported_at"):
@@ -80,10 +76,7 @@ class CorrectionStore:
         metadata.create_all(engine)
 
     async def _run(self, work: Callable[[Connection], T]) -> T:
-        def in_transaction() -> T:
-            with self.engine.begin() as connection:
-                return work(connection)
-        return await asyncio.get_running_loop().run_in_executor(None, in_transaction)
+        return await in_transaction(self.engine, work)
 
     async def add(self, conversation_id: str, turn: int, kind: str, expected: Optional[str], note: str, text: str,
                   answered: str, author: str) -> Correction:

@@ -5,13 +5,14 @@ period, each with its first agent message."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from handoff.service.store import ABANDONED, CLOSED, RESOLVED, RETURNED, messages, sessions
+from handoff.db import utc as _utc
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,6 @@ class DeskSession:
         if self.assigned_at is None or self.closed_at is None or self.status not in (RESOLVED, RETURNED):
             return None
         return (self.closed_at - self.assigned_at).total_seconds()
-
-
-def _utc(value: Optional[datetime]) -> Optional[datetime]:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 def read_sessions(engine: Engine, since: Optional[datetime], until: Optional[datetime],

@@ -4,7 +4,6 @@ own tables on the session store's engine (SQLite or PostgreSQL), with their own
 MetaData; SQLAlchemy runs in a worker thread, never on the event loop."""
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from handoff.qa.scoring import QAResult
+from handoff.db import in_transaction, utc as _utc
 
 T = TypeVar("T")
 metadata = sa.MetaData()
@@ -74,10 +74,6 @@ def _iso(value: Optional[datetime]) -> Optional[str]:
     return value.isoformat() if value else None
 
 
-def _utc(value: Optional[datetime]) -> Optional[datetime]:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def _record(row: Any) -> QARecord:
     return QARecord(row.conversation_id, row.score, bool(row.flagged), row.turns, json.loads(row.findings),
                     json.loads(row.lines), row.skill, row.agent, row.session_id, _utc(row.ended_at),
@@ -90,10 +86,7 @@ class QAStore:
         metadata.create_all(engine)
 
     async def _run(self, work: Callable[[Connection], T]) -> T:
-        def in_transaction() -> T:
-            with self.engine.begin() as connection:
-                return work(connection)
-        return await asyncio.get_running_loop().run_in_executor(None, in_transaction)
+        return await in_transaction(self.engine, work)
 
     async def save(self, result: QAResult, ended_at: Optional[datetime]) -> QARecord:
         desk = result.desk

@@ -9,7 +9,6 @@ internals (the details go to the log)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sanic import Request, Sanic, response
 from sanic.exceptions import SanicException

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from handoff.errors import CapacityReached, SessionConflict, SessionNotFound
+from handoff.db import create_engine, in_transaction, utc as _utc
 from handoff.evidence import PRIORITY_RANK
-from handoff.sqlite_engine import create_engine
 
 QUEUED, ASSIGNED, ACTIVE = "queued", "assigned", "active"
 SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"
@@ -137,11 +137,6 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _utc(value: Optional[datetime]) -> Optional[datetime]:
-    """SQLite hands datetimes back without their zone; they were stored in UTC."""
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def _session(row: Any) -> Session:
     return Session(id=row.id, conversation_id=row.conversation_id, status=row.status, skill=row.skill,
                    priority=row.priority, agent=row.agent, context=json.loads(row.context),
@@ -187,10 +182,7 @@ class SessionStore:
         return cls(engine)
 
     async def _run(self, work: Callable[[Connection], T]) -> T:
-        def in_transaction() -> T:
-            with self.engine.begin() as connection:
-                return work(connection)
-        return await asyncio.get_running_loop().run_in_executor(None, in_transaction)
+        return await in_transaction(self.engine, work)
 
     async def create(self, conversation_id: str, context: Dict[str, Any], skill: str, priority: str) -> Session:
         row = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "status": QUEUED, "skill": skill,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from handoff.errors import BadRequest, Forbidden, NotFound, SessionConflict
+from handoff.errors import BadRequest, Forbidden, NotFound
 from handoff.relay.agent_messages import client_id
 from handoff.service import auth, guard, inputs, scope
 from handoff.service.desk import accept as accept_session, agent_says, end
