@@ -176,7 +176,7 @@ class SessionStore:
         parsed = sa.engine.make_url(url)
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, pool_pre_ping=True)  # SQLite: WAL, pooled (handoff.sqlite_engine)
+        engine = create_engine(url, future=True, pool_pre_ping=True)  # SQLite: WAL, pooled (handoff.db)
         metadata.create_all(engine)
         _add_missing_columns(engine)
         return cls(engine)
