@@ -1,8 +1,10 @@
 """Figures for the README: training time and REST round trip (p50/p95 over N
-messages, one at a time) of the shop assistant, next to Rasa's untouched `rasa init`
-starter bot, measured in the same run on this machine.
+messages, one at a time) of the shop assistant, next to the same assistant with the
+pipeline it had before the sentence encoder (bench/configs/diet_pipeline.yml: DIET and
+the ResponseSelector on sparse features, trained on today's data) and Rasa's untouched
+`rasa init` starter bot, all measured in the same run on this machine.
 
-    .venv/bin/python bench/assistant.py [--messages 200] [--skip-training]
+    .venv/bin/python bench/assistant.py [--messages 200] [--no-diet]
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ SHOP_MESSAGES = [
     "alice@example.com", "do you price match", "what are your opening hours", "show my appointments",
     "thanks", "are you a bot?", "track order 10003 for bob@example.com", "qwzx plmk", "bye",
 ]
+DIET_CONFIG = ROOT / "bench" / "configs" / "diet_pipeline.yml"
 STARTER_MESSAGES = ["hi", "I am sad", "yes", "great", "are you a bot?", "bye", "hello", "very good", "no"]
 
 
@@ -81,6 +84,7 @@ def measure(name: str, workdir: Path, model: Path, messages: Sequence[str], coun
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--no-diet", action="store_true", help="leave out the DIET pipeline (it trains for minutes)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-assistant-"))
     try:
@@ -89,12 +93,18 @@ def main() -> None:
 
         shutil.copytree(Path(rasa.cli.__file__).parent / "initial_project", starter)
         shop_train = train(ROOT, "bot/domain", "data", "bot/config.yml", work / "shop-model")
+        diet_train = None if args.no_diet else train(ROOT, "bot/domain", "data", str(DIET_CONFIG), work / "diet-model")
         starter_train = train(starter, "domain.yml", "data", "config.yml", work / "starter-model")
-        (work / "shop-run").mkdir()
-        (work / "starter-run").mkdir()
+        for run in ("shop-run", "diet-run", "starter-run"):
+            (work / run).mkdir()
         rows = [
             (measure("shop assistant", work / "shop-run", work / "shop-model" / "model.tar.gz",
                      SHOP_MESSAGES, args.messages, True), shop_train),
+        ]
+        if diet_train is not None:
+            rows.append((measure("shop assistant, DIET pipeline", work / "diet-run", work / "diet-model" / "model.tar.gz",
+                                 SHOP_MESSAGES, args.messages, True), diet_train))
+        rows += [
             (measure("rasa init starter bot", work / "starter-run", work / "starter-model" / "model.tar.gz",
                      STARTER_MESSAGES, args.messages, False), starter_train),
         ]
