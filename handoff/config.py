@@ -70,6 +70,7 @@ class Topic:
     skill: str
     priority: str
     mode: str
+    min_confidence: float = 0.3  # an intent of `intents` counts only when it won with at least this
 
 
 @dataclass(frozen=True)
@@ -230,10 +231,10 @@ def _loop(r: _Reader, raw: Any) -> LoopConfig:
 
 def _topic(r: _Reader, name: str, raw: Any) -> Topic:
     key = f"triggers.gray_area.sensitive_topics.{name}"
-    raw = r.section(raw, key, ("intents", "patterns", "skill", "priority", "mode"))
+    raw = r.section(raw, key, ("intents", "patterns", "skill", "priority", "mode", "min_confidence"))
     topic = Topic(name, r.names(raw, "intents", key), r.patterns(raw, "patterns", key),
                   r.typed(raw, "skill", key, str, "general"), r.choice(raw, "priority", key, "high", PRIORITIES),
-                  r.choice(raw, "mode", key, "transfer", MODES))
+                  r.choice(raw, "mode", key, "transfer", MODES), r.number(raw, "min_confidence", key, 0.3, 0.0, 1.0))
     if not topic.intents and not topic.patterns:
         raise r.fail(key, "needs intents or patterns (or both)")
     return topic

@@ -16,7 +16,7 @@ def check(view: ConversationView, config: HandoffConfig) -> Optional[Evidence]:
         return None
     for topic in settings.topics:
         match = next((m for p in topic.patterns if (m := p.search(turn.text))), None)
-        if match is not None or turn.intent in topic.intents:
+        if match is not None or (turn.intent in topic.intents and turn.confidence >= topic.min_confidence):
             what = f"'{match.group(0)}'" if match else f"intent {turn.intent}"
             return Evidence("gray_area", turn.index, f"sensitive topic {topic.name}: {what}", 1.0, 1.0,
                             topic.skill, topic.priority, topic.mode, reason=f"gray_area:{topic.name}")

@@ -33,6 +33,8 @@ def test_empty_file_means_defaults(tmp_path: Path) -> None:
         ({"triggers": {"explicit": {"patterns": ["(unclosed"]}}}, "triggers.explicit.patterns[0]", "regular expression"),
         ({"triggers": {"gray_area": {"sensitive_topics": {"legal": {"skill": "legal"}}}}},
          "triggers.gray_area.sensitive_topics.legal", "needs intents or patterns"),
+        ({"triggers": {"gray_area": {"sensitive_topics": {"c": {"intents": ["complain"], "min_confidence": 2}}}}},
+         "triggers.gray_area.sensitive_topics.c.min_confidence", "from 0.0 to 1.0"),
         ({"triggers": {"gray_area": {"sensitive_topics": {"legal": {"patterns": ["x"], "priority": "asap"}}}}},
          "triggers.gray_area.sensitive_topics.legal.priority", "allowed: low, normal, high, urgent"),
         ({"routing": {"sentiment": {"queue": "x"}}}, "routing.sentiment.queue", "allowed here: skill, priority"),

@@ -119,3 +119,12 @@ def test_routine_requests_are_not_sensitive(config: HandoffConfig, text: str) ->
     view = build_view([user(text, "faq", 0.9)])
     assert all(not (t.patterns and any(p.search(text) for p in t.patterns)) for t in config.gray_area.topics)
     assert gray_area.check(view, config) is None or gray_area.check(view, config).reason == "gray_area:low_confidence"
+
+
+def test_a_topic_intent_counts_only_when_it_won_with_enough_confidence(config: HandoffConfig) -> None:
+    complaint = next(t for t in config.gray_area.topics if t.name == "complaint")
+    sure = gray_area.check(build_view([user("your service was poor", "complain", 0.8)]), config)
+    assert sure is not None and sure.reason == "gray_area:complaint"
+    unsure = gray_area.check(build_view([user("not bad service so far", "complain", complaint.min_confidence - 0.05)]),
+                             config)
+    assert unsure is None or unsure.reason != "gray_area:complaint"
