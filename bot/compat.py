@@ -56,8 +56,9 @@ def check_socketio_version() -> None:
 
 
 def apply() -> None:
-    from bot import events_validation
+    from bot import events_validation, parse_worker
 
     patch_sanic_websockets()
     check_socketio_version()
     events_validation.install()  # Rasa's event check without re-checking its schema per request
+    parse_worker.install()  # the NLU graph in a worker thread: the event loop keeps serving meanwhile

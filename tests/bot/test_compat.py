@@ -68,3 +68,53 @@ def test_events_are_checked_as_rasa_does_with_one_validator() -> None:
         assert ours.value.status == 400
         assert ours.value.error_info["message"].endswith(f"Error: {rasas.value}")
     assert events_validation._validator() is events_validation._validator()  # built once
+
+
+def test_messages_are_understood_off_the_event_loop_with_the_same_parse() -> None:
+    import threading
+    import time
+
+    from rasa.core.agent import load_agent
+    from rasa.core.channels.channel import UserMessage
+
+    from bot import parse_worker
+    from tests.servers import train_test_model
+
+    async def scenario() -> None:
+        agent = await load_agent(model_path=str(train_test_model()))
+        processor = agent.processor
+        texts = ["where is my order 10001", "do you price match", "I want to talk to a real person", "qwzx plmk"]
+        before = [await processor.parse_message(UserMessage(text, sender_id="c")) for text in texts]
+        parse_worker.install()
+        assert parse_worker.install() is False  # idempotent
+        threads = []
+        graph = processor._parse_message_with_graph
+
+        def slow_graph(*args):  # the graph call, recorded, and long enough for the loop to show it is free
+            threads.append(threading.current_thread().name)
+            time.sleep(0.3)
+            return graph(*args)
+
+        processor._parse_message_with_graph = slow_graph
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        beating = asyncio.ensure_future(ticker())
+        after = [await processor.parse_message(UserMessage(text, sender_id="c")) for text in texts]
+        beating.cancel()
+        assert after == before
+        assert threads and all(name.startswith("nlu-parse") for name in threads)
+        assert ticks >= 20  # 1.2 s of parsing; on the loop's thread the ticker would not have run at all
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        from rasa.core.processor import MessageProcessor as Processor
+        if hasattr(Processor, parse_worker.ORIGINAL):  # leave Rasa as other tests expect it
+            Processor.parse_message = getattr(Processor, parse_worker.ORIGINAL)
+            delattr(Processor, parse_worker.ORIGINAL)
