@@ -12,6 +12,7 @@ from handoff.errors import ConnectorUnavailable, RasaUnavailable, SessionConflic
 from handoff.privacy.views import verified_email
 from handoff.relay.agent_messages import send_once
 from handoff.relay.connector_notice import ConnectorNotice
+from handoff.relay.handback import last_word_key
 from handoff.relay.ids import PENDING, event_id, new_id
 from handoff.service.queue_exit import customer_leaves, wants_to_leave
 from handoff.service.rasa_client import RasaClient
@@ -77,7 +78,7 @@ async def end(app: Sanic, session: Session, back: bool, author: str, source: str
         raise SessionConflict(session.id, session.status, "closed")
     rasa: RasaClient = app.ctx.rasa
     # The last word is the desk's notice (no agent's name in front), sent once under its fixed id.
-    last_word, key = (HANDED_BACK, f"back-{session.id}") if back else (ENDED, f"end-{session.id}")
+    last_word, key = (HANDED_BACK if back else ENDED), last_word_key(session.id, back)
     await send_once(app.ctx.store, rasa, session, last_word, author, key, app.ctx.settings.settle_seconds,
                     notice=wanted)
     if back:
