@@ -6,6 +6,7 @@ embedded default (endpoints.yml); scaled out, Rasa's own Pika broker takes its p
       type: handoff.broker.HandoffEventBroker
       url: http://127.0.0.1:5006        # the handoff service
       outbox: var/outbox.db             # default: $SHOP_DATA_DIR/outbox.db
+      outage_notice_after: 30           # or HANDOFF_OUTAGE_NOTICE_AFTER (handoff.relay.outage)
       # the token is HANDOFF_SERVICE_TOKEN from the environment
 
 Besides customers' messages it carries the handoff policy's reasons (the slot
@@ -18,7 +19,8 @@ lane per conversation, so a conversation's events arrive in the order Rasa publi
 them while conversations go concurrently; a lane retries with backoff for as long as
 it takes. On start, the broker resends whatever the outbox still holds. Each event
 carries how many more of its conversation are waiting, which the agent's console
-shows while a backlog drains."""
+shows while a backlog drains. A customer whose messages have waited `outage_notice_after`
+seconds is told, once, that they are kept (handoff.relay.outage, from the channel)."""
 from __future__ import annotations
 
 import asyncio
@@ -41,13 +43,15 @@ FORWARDED = ("user",)
 # The reasons the handoff policy recorded: the service counts trigger firings from them (Prometheus).
 COUNTED_SLOTS = ("handoff_reasons",)
 REFUSED = (400, 413, 422)    # the service will never take it: kept in the outbox, not retried
+NOTICE_AFTER = 30.0  # seconds a customer's message may wait before they are told it is kept
 
 
 class HandoffEventBroker(EventBroker):
     def __init__(self, url: str, token: str, outbox: Outbox, timeout: float = 10.0, max_backoff: float = 2.0,
-                 concurrency: int = 32) -> None:
+                 concurrency: int = 32, notice_after: float = NOTICE_AFTER) -> None:
         self.url = url.rstrip("/")
         self.outbox, self.max_backoff = outbox, max_backoff
+        self.notice_after = notice_after  # a backlog this old: the customer is told (handoff.relay.outage)
         self._http = HttpClient(timeout, 0, headers={"Authorization": f"Bearer {token}"})
         self._lanes: Dict[str, asyncio.Task] = {}
         self._concurrency = concurrency
@@ -62,7 +66,9 @@ class HandoffEventBroker(EventBroker):
                              "handoff service in endpoints.yml")
         token = os.environ.get("HANDOFF_SERVICE_TOKEN", "")  # its own secret, never Rasa's
         default = Path(os.environ.get("SHOP_DATA_DIR", "var")) / "outbox.db"
-        broker = cls(broker_config.url, token, Outbox(Path(broker_config.kwargs.get("outbox") or default)))
+        notice_after = broker_config.kwargs.get("outage_notice_after") or os.environ.get("HANDOFF_OUTAGE_NOTICE_AFTER")
+        broker = cls(broker_config.url, token, Outbox(Path(broker_config.kwargs.get("outbox") or default)),
+                     notice_after=_seconds(notice_after, "outage_notice_after") if notice_after else NOTICE_AFTER)
         broker.resend_pending()
         return broker
 
@@ -141,3 +147,14 @@ class HandoffEventBroker(EventBroker):
                 logger.warning("%d events stay in %s for the next start", self.outbox.pending(), self.outbox.path)
         await self._http.close()
         self.outbox.close()
+
+
+def _seconds(value: Any, key: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 < seconds < 86400:
+        raise ValueError(f"event_broker '{key}' (or HANDOFF_OUTAGE_NOTICE_AFTER) must be a number of seconds "
+                         f"between 0 and 86400, not {value!r}")
+    return seconds

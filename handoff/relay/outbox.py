@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     refused TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_conversation ON outbox (conversation_id, seq);
+CREATE TABLE IF NOT EXISTS outage_notices (
+    conversation_id TEXT PRIMARY KEY,
+    told_at REAL NOT NULL
+);
 """
 
 
@@ -64,8 +68,29 @@ class Outbox:
         return Entry(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
 
     def done(self, seq: int) -> None:
+        """Delivered. A conversation whose backlog drained may be told again in a later outage."""
         with self._lock:
+            row = self._db.execute("SELECT conversation_id FROM outbox WHERE seq = ?", (seq,)).fetchone()
             self._db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+            if row is not None:
+                self._db.execute("DELETE FROM outage_notices WHERE conversation_id = ? AND NOT EXISTS "
+                                 "(SELECT 1 FROM outbox WHERE conversation_id = ? AND refused IS NULL)",
+                                 (row[0], row[0]))
+
+    def waiting_since(self, conversation_id: str) -> Optional[float]:
+        """When the conversation's oldest event still to deliver was written (None: nothing waits)."""
+        with self._lock:
+            row = self._db.execute("SELECT min(written_at) FROM outbox WHERE conversation_id = ? AND refused IS NULL",
+                                   (conversation_id,)).fetchone()
+        return row[0] if row else None
+
+    def tell_once(self, conversation_id: str) -> bool:
+        """True the first time it is asked for this conversation's backlog: the customer is told once
+        that their messages wait (handoff.relay.outage)."""
+        with self._lock:
+            cursor = self._db.execute("INSERT OR IGNORE INTO outage_notices (conversation_id, told_at) VALUES (?, ?)",
+                                      (conversation_id, time.time()))
+        return cursor.rowcount == 1
 
     def refuse(self, seq: int, why: str) -> None:
         """Kept for the operator, never sent again: the service refused it as malformed."""
