@@ -14,7 +14,9 @@ Besides customers' messages it carries the handoff policy's reasons (the slot
 
 Nothing is lost: each customer event gets an id and is written to the outbox
 (handoff.relay.outbox) before anything is sent, and leaves it only when the service
-has taken it (or already had it: the service recognises the id). Delivery runs one
+has taken it (or already had it: the service recognises the id). While the tracker store
+saves the same events the rows are held (``holding``), so a message Rasa did not save
+(it stopped in between, or the save failed) never reaches the agent as one it has not. Delivery runs one
 lane per conversation, so a conversation's events arrive in the order Rasa published
 them while conversations go concurrently; a lane retries with backoff for as long as
 it takes. On start, the broker resends whatever the outbox still holds. Each event
@@ -28,8 +30,10 @@ import logging
 import os
 import random
 from asyncio import AbstractEventLoop
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Text, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
@@ -43,6 +47,8 @@ FORWARDED = ("user",)
 # The reasons the handoff policy recorded: the service counts trigger firings from them (Prometheus).
 COUNTED_SLOTS = ("handoff_reasons",)
 REFUSED = (400, 413, 422)    # the service will never take it: kept in the outbox, not retried
+# The events published inside HandoffEventBroker.holding() (per task: each save has its own).
+_HOLDING: ContextVar[Optional[List[Tuple[str, str]]]] = ContextVar("handoff_broker_holding", default=None)
 NOTICE_AFTER = 30.0  # seconds a customer's message may wait before they are told it is kept
 
 
@@ -78,8 +84,34 @@ class HandoffEventBroker(EventBroker):
             return
         conversation = str(event.get("sender_id", ""))
         event = {**event, EVENT_ID: event.get(EVENT_ID) or new_id()}
-        self.outbox.add(event[EVENT_ID], conversation, event)
-        self._run_lane(conversation)
+        holding = _HOLDING.get()
+        self.outbox.add(event[EVENT_ID], conversation, event, held=holding is not None)
+        if holding is None:
+            self._run_lane(conversation)
+        else:
+            holding.append((event[EVENT_ID], conversation))
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """What is published inside is written to the outbox at once but delivered only when the block
+        ends without an error: the tracker store saves the same events inside it, so the agent never
+        sees a message that Rasa's tracker does not have. On an error they are dropped; if the process
+        stops inside, they stay held and are settled when Rasa starts (bot.tracker_store)."""
+        held: List[Tuple[str, str]] = []
+        token = _HOLDING.set(held)
+        try:
+            yield
+        except BaseException:
+            self.outbox.drop([event_id for event_id, _ in held])
+            raise
+        finally:
+            _HOLDING.reset(token)
+        self.release([event_id for event_id, _ in held], {conversation for _, conversation in held})
+
+    def release(self, event_ids: List[str], conversations: Iterable[str]) -> None:
+        self.outbox.release(event_ids)
+        for conversation in conversations:
+            self._run_lane(conversation)
 
     def resend_pending(self) -> None:
         """Start delivering what the outbox kept from before a restart."""
