@@ -143,7 +143,8 @@ class RasaClient:
             return []  # handed back already, or never paused
         result = await self._post(f"{quote(conversation_id, safe='')}/execute", {"name": HANDBACK_ACTION},
                                   {"output_channel": "latest"}) or {}
-        if prompt_due((result.get("tracker") or {}).get("events") or []):  # Rasa logs a failed action as run
+        # Rasa logs an action that failed as run, and answers with the tracker as it was before it.
+        if prompt_due((await self.tracker(conversation_id)).get("events") or []):
             raise RasaUnavailable(self.url, f"ran {HANDBACK_ACTION} without its closing prompt (is the action "
                                             "server up?); the conversation is resumed, close again to finish")
         # /execute runs one action and stops; the bot now waits for the customer, as after any turn.

@@ -44,7 +44,8 @@ def test_a_hand_back_whose_prompt_failed_gives_it_on_the_retry(relay: Servers) -
         assert not relay.tracker(sender)["paused"] and prompts(relay, sender) == 0
     finally:
         actions.respawn()
-    assert until_returned(relay, session_id)
+    again = hand_back(relay, session_id)  # the agent closes again: this time the hand-back is finished
+    assert again.status_code == 200 and again.json()["session"]["status"] == "returned", again.text
     assert prompts(relay, sender) == 1
     assert not relay.tracker(sender)["paused"]
 
