@@ -29,7 +29,7 @@ import jwt
 
 from handoff.errors import DeliveryUnknown, RasaUnavailable
 from handoff.http import NOT_SENT_ERRORS, RETRYABLE, HttpClient
-from handoff.relay.handback import HANDBACK_ACTION, half_handed_back, prompt_due
+from handoff.relay.handback import HANDBACK_ACTION, half_handed_back
 
 JWT_SECONDS = 300  # each call signs a fresh token valid this long
 MESSAGE_ID = "message_id"  # key of the handoff's message id in a bot event's metadata
@@ -144,7 +144,7 @@ class RasaClient:
         result = await self._post(f"{quote(conversation_id, safe='')}/execute", {"name": HANDBACK_ACTION},
                                   {"output_channel": "latest"}) or {}
         # Rasa logs an action that failed as run, and answers with the tracker as it was before it.
-        if prompt_due((await self.tracker(conversation_id)).get("events") or []):
+        if half_handed_back((await self.tracker(conversation_id)).get("events") or []):
             raise RasaUnavailable(self.url, f"ran {HANDBACK_ACTION} without its closing prompt (is the action "
                                             "server up?); the conversation is resumed, close again to finish")
         # /execute runs one action and stops; the bot now waits for the customer, as after any turn.
