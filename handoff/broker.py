@@ -16,7 +16,7 @@ Nothing is lost: each customer event gets an id and is written to the outbox
 (handoff.relay.outbox) before anything is sent, and leaves it only when the service
 has taken it (or already had it: the service recognises the id). While the tracker store
 saves the same events the rows are held (``holding``), so a message Rasa did not save
-(it stopped in between, or the save failed) never reaches the agent as one it has not. Delivery runs one
+(it stopped in between, or the save failed) never reaches the agent. Delivery runs one
 lane per conversation, so a conversation's events arrive in the order Rasa published
 them while conversations go concurrently; a lane retries with backoff for as long as
 it takes. On start, the broker resends whatever the outbox still holds. Each event

@@ -5,7 +5,8 @@ before the desk was told.
 The message's row says how far telling the desk got (``told``): nothing yet;
 ``telling``, by one run of the service (``told_by``) since ``told_at``; ``told``; or
 ``failed`` (the desk refused or could not be reached, which is noted on the session).
-Before telling, a try claims the row in one conditional UPDATE:
+A new message is stored with the claim of the try that stores it; a redelivery claims the
+row in one conditional UPDATE:
 
 - nothing yet, or ``telling`` by a run that is gone (a claim older than the lease; on
   SQLite, where one service runs, any other run's claim: that run was stopped), the
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable, Dict
 
 import sqlalchemy as sa
 
@@ -32,6 +33,11 @@ LEASE_SECONDS = 60.0  # longer than a connector's tries take (webhook: 3 x 5 s; 
 class ConnectorNotice:
     def __init__(self, store: SessionStore, lease: float = LEASE_SECONDS) -> None:
         self.store, self.lease = store, lease
+
+    @staticmethod
+    def claimed() -> Dict[str, Any]:
+        """The columns of a message stored with its claim (one write for a new message)."""
+        return {"told": TELLING, "told_by": THIS_RUN, "told_at": datetime.now(timezone.utc)}
 
     async def claim(self, message: Message) -> bool:
         """This try tells the desk (True), or it was told already (False); RelayBusy while another
@@ -56,11 +62,11 @@ class ConnectorNotice:
                   .values(told=TOLD if told else FAILED, told_at=datetime.now(timezone.utc)))
         await self.store.write(lambda c: c.execute(update))
 
-    async def tell_once(self, message: Message, redelivered: bool, tell: Callable[[], Awaitable[bool]]) -> None:
-        """`tell` the desk unless it was told; a redelivered message also goes to the agents'
-        consoles again (they show a message once, by its seq)."""
-        if not await self.claim(message):
-            return
-        if redelivered:
+    async def tell_once(self, message: Message, new: bool, tell: Callable[[], Awaitable[bool]]) -> None:
+        """`tell` the desk unless it was told. A new message was stored with its claim (`claimed`); a
+        redelivered one also goes to the agents' consoles again (they show a message once, by its seq)."""
+        if not new:
+            if not await self.claim(message):
+                return
             await self.store.announce(message)
         await self.finish(message, await tell())

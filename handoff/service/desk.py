@@ -115,12 +115,13 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
         return await _arrived_after_close(app, event, written)
     if written <= session.created_at.timestamp():
         return None, False
-    message, new = await store.add_once(session.id, "customer", private(app, session, event), event_id(event))
+    message, new = await store.add_once(session.id, "customer", private(app, session, event), event_id(event),
+                                        **ConnectorNotice.claimed())
     await app.ctx.backlog.update(session.id, event.get(PENDING))
     if new and exposition is not None:
         exposition.customer_relayed(event)
     # A redelivery is not shown twice; the desk is told unless a try told it already.
-    await ConnectorNotice(store).tell_once(message, not new,
+    await ConnectorNotice(store).tell_once(message, new,
                                            lambda: tell_connector(app, session, "customer_wrote", message))
     if not new:
         return message, False

@@ -345,11 +345,12 @@ class SessionStore:
         return await self._changed("message", Message(seq=seq, **row))
 
     async def add_once(self, session_id: str, sender: str, text: str, key: str, author: Optional[str] = None,
-                       status: Optional[str] = None) -> Tuple[Message, bool]:
+                       status: Optional[str] = None, **columns: Any) -> Tuple[Message, bool]:
         """Store a message with its id once: (the message, True), or for an id this session already
-        has (a redelivery, a client's retry), (the message stored first, False)."""
+        has (a redelivery, a client's retry), (the message stored first, False). `columns`: more of
+        the new row's values (handoff.relay.connector_notice's claim)."""
         row = {"session_id": session_id, "sender": sender, "author": author, "text": text, "at": _now(),
-               "msg_key": key, "status": status}
+               "msg_key": key, "status": status, **columns}
         await self.get(session_id)
         try:
             seq = await self._retry_locked(lambda c: c.execute(messages.insert().values(**row)).inserted_primary_key[0])

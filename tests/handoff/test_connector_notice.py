@@ -82,7 +82,7 @@ async def test_a_try_that_stopped_before_telling_is_told_by_the_redelivery(store
         with pytest.raises(RelayBusy):  # another instance may still be telling it: wait for the lease
             await relay_customer_event(app, event)
         message = await store.keyed(row.session_id, "e-2")
-        await ConnectorNotice(store, lease=0.0).tell_once(message, True, lambda: _tell(desk, "e-2"))
+        await ConnectorNotice(store, lease=0.0).tell_once(message, False, lambda: _tell(desk, "e-2"))
     else:
         assert (await relay_customer_event(app, event))[1] is False  # not stored twice...
     assert desk.told == ["e-2"]  # ...and the desk told once
