@@ -183,7 +183,8 @@ async def faults(servers: Servers, handoffs: int) -> None:
               f"({time.monotonic() - started:.0f} s)\n")
         print("\n".join(f"- {line}" for line in log))
         print(f"- handoffs that failed for good: {len(errors)} {errors[:3] if errors else ''}")
-        print(f"- customers answered with the callback offer while the action server was down: {bench.callback_offers}")
+        print(f"- customers answered with the callback offer (the action server or the handoff service was down): "
+              f"{bench.callback_offers}")
         _print_counts(totals)
 
 
