@@ -8,7 +8,8 @@ conversation, the customer is told so and offered a callback; nothing is paused.
 ``action_offer_human`` answers what it can and asks whether the customer wants a
 person; a yes becomes a transfer (HandoffPolicy), a no is remembered.
 ``action_back_from_agent`` is run by the handoff service after an agent hands the
-conversation back: the bot takes over where the person left it and asks for a rating,
+conversation back: the bot takes over where the person left it and asks for a rating
+(once per handoff: a retried hand-back finds it asked already),
 which ``action_record_rating`` takes only while it is asked for (``rating_requested``)."""
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from actions import services
 from actions.errors import HandoffUnavailable
 from actions.fallback import reply_for
 from handoff.context import build_context
+from handoff.relay.handback import prompt_due
 
 logger = logging.getLogger(__name__)
 WORDS = ["one", "two", "three", "four", "five"]
@@ -143,6 +145,8 @@ class ActionBackFromAgent(Action):
         return "action_back_from_agent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not prompt_due(tracker.events):
+            return []  # a retried hand-back: the customer was asked already
         dispatcher.utter_message(text="Is there anything else I can help you with?")
         dispatcher.utter_message(text="And if you have a second: how did our team do, from 1 (poor) to 5 (great)?",
                                  buttons=RATING_BUTTONS)

@@ -126,10 +126,11 @@ class Bench:
             events = tracker["events"]
             wrote = [e["text"] for e in events if e["event"] == "user" and e.get("text", "").startswith(sender)]
             got = [m["text"] for m in detail["messages"] if m["sender"] == "customer"]
-            totals.update(_compare(wrote, got, "customer"))
+            totals.update(compare(wrote, got, "customer", sender))
+            totals["other customer messages relayed"] += sum(1 for text in got if not text.startswith(sender))
             delivered = [(e.get("metadata") or {}).get("message_id") for e in events if e["event"] == "bot"]
             delivered = [d for d in delivered if d in self.agent_sent.get(sender, [])]
-            totals.update(_compare(self.agent_sent.get(sender, []), delivered, "agent"))
+            totals.update(compare(self.agent_sent.get(sender, []), delivered, "agent"))
             totals["sent customer"] += len(wrote)
             totals["sent agent"] += len(self.agent_sent.get(sender, []))
             totals["inconsistent at the end"] += int(detail["session"]["status"] in ("queued", "assigned", "active")
@@ -137,7 +138,11 @@ class Bench:
         return dict(totals)
 
 
-def _compare(sent: List[str], received: List[str], way: str) -> Dict[str, int]:
+def compare(sent: List[str], received: List[str], way: str, own: str = "") -> Dict[str, int]:
+    """Lost, duplicated, out of order. Only the bench's own messages (those starting with `own`)
+    are counted: after a fault the customer asks for a person again, and a request written
+    after the session opened reaches the agent as what it is, one more customer message."""
+    received = [m for m in received if m.startswith(own)]
     want, have = Counter(sent), Counter(received)
     lost = sum((want - have).values())
     doubled = sum((have - want).values())
@@ -178,7 +183,8 @@ async def faults(servers: Servers, handoffs: int) -> None:
               f"({time.monotonic() - started:.0f} s)\n")
         print("\n".join(f"- {line}" for line in log))
         print(f"- handoffs that failed for good: {len(errors)} {errors[:3] if errors else ''}")
-        print(f"- customers answered with the callback offer while the action server was down: {bench.callback_offers}")
+        print(f"- customers answered with the callback offer (the action server or the handoff service was down): "
+              f"{bench.callback_offers}")
         _print_counts(totals)
 
 
@@ -189,6 +195,8 @@ def _print_counts(totals: Dict[str, int]) -> None:
     print(f"- agent -> customer: {totals.get('sent agent', 0)} sent, {totals.get('agent lost', 0)} lost, "
           f"{totals.get('agent duplicated', 0)} duplicated, "
           f"{totals.get('agent sessions out of order', 0)} sessions out of order")
+    print(f"- other customer messages relayed (asking for a person again after a fault): "
+          f"{totals.get('other customer messages relayed', 0)}")
     print(f"- sessions or conversations inconsistent at the end: {totals.get('inconsistent at the end', 0)}")
 
 

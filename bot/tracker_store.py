@@ -15,6 +15,10 @@ the file (SQLite's documented guarantee).
       dialect: sqlite          # or postgresql, with the same keys as Rasa's `type: SQL`
       db: var/tracker.db
 
+With our event broker (handoff.broker) the events of a save are written to its outbox
+before the rows and delivered only after the commit; what a stopped Rasa left between
+the two is settled when it starts (bot.held_events).
+
 The table, its columns and what `retrieve` returns are Rasa's own, so `rasa export`,
 replay and every tool that reads Rasa's tracker store read this one unchanged."""
 from __future__ import annotations
@@ -22,7 +26,8 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from typing import Any, List, Optional, Text
+from contextlib import nullcontext
+from typing import Any, ContextManager, List, Optional, Text
 
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (sa.orm.session below)
@@ -31,6 +36,8 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.held_events import settle_held
+from handoff.broker import HandoffEventBroker
 from handoff.db import create_engine
 
 logger = logging.getLogger(__name__)
@@ -46,6 +53,13 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             self.engine = create_engine(url, synchronous="NORMAL")
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._events = self.SQLEvent.__table__
+        if isinstance(self.event_broker, HandoffEventBroker):
+            settle_held(self.event_broker, self.engine, self._events)
+
+    def _holding(self) -> ContextManager[None]:
+        """Our broker delivers the events of a save once they are committed (handoff.broker)."""
+        broker = self.event_broker
+        return broker.holding() if isinstance(broker, HandoffEventBroker) else nullcontext()
 
     def _since_session_start(self, sender_id: Text, all_sessions: bool = False) -> Any:
         """Rasa's `_event_query` condition, as a SQL expression: the events of the latest
@@ -70,7 +84,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        with self.session_scope() as session:
+        with self._holding(), self.session_scope() as session:
             stored = session.execute(sa.select(sa.func.count())
                                      .where(self._since_session_start(tracker.sender_id))).scalar_one()
             new_events: List[Event] = list(itertools.islice(tracker.events, stored, len(tracker.events)))

@@ -6,6 +6,7 @@ embedded default (endpoints.yml); scaled out, Rasa's own Pika broker takes its p
       type: handoff.broker.HandoffEventBroker
       url: http://127.0.0.1:5006        # the handoff service
       outbox: var/outbox.db             # default: $SHOP_DATA_DIR/outbox.db
+      outage_notice_after: 30           # or HANDOFF_OUTAGE_NOTICE_AFTER (handoff.relay.outage)
       # the token is HANDOFF_SERVICE_TOKEN from the environment
 
 Besides customers' messages it carries the handoff policy's reasons (the slot
@@ -13,12 +14,15 @@ Besides customers' messages it carries the handoff policy's reasons (the slot
 
 Nothing is lost: each customer event gets an id and is written to the outbox
 (handoff.relay.outbox) before anything is sent, and leaves it only when the service
-has taken it (or already had it: the service recognises the id). Delivery runs one
+has taken it (or already had it: the service recognises the id). While the tracker store
+saves the same events the rows are held (``holding``), so a message Rasa did not save
+(it stopped in between, or the save failed) never reaches the agent. Delivery runs one
 lane per conversation, so a conversation's events arrive in the order Rasa published
 them while conversations go concurrently; a lane retries with backoff for as long as
 it takes. On start, the broker resends whatever the outbox still holds. Each event
 carries how many more of its conversation are waiting, which the agent's console
-shows while a backlog drains."""
+shows while a backlog drains. A customer whose messages have waited `outage_notice_after`
+seconds is told, once, that they are kept (handoff.relay.outage, from the channel)."""
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +30,10 @@ import logging
 import os
 import random
 from asyncio import AbstractEventLoop
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Text, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
@@ -41,13 +47,17 @@ FORWARDED = ("user",)
 # The reasons the handoff policy recorded: the service counts trigger firings from them (Prometheus).
 COUNTED_SLOTS = ("handoff_reasons",)
 REFUSED = (400, 413, 422)    # the service will never take it: kept in the outbox, not retried
+# The events published inside HandoffEventBroker.holding() (per task: each save has its own).
+_HOLDING: ContextVar[Optional[List[Tuple[str, str]]]] = ContextVar("handoff_broker_holding", default=None)
+NOTICE_AFTER = 30.0  # seconds a customer's message may wait before they are told it is kept
 
 
 class HandoffEventBroker(EventBroker):
     def __init__(self, url: str, token: str, outbox: Outbox, timeout: float = 10.0, max_backoff: float = 2.0,
-                 concurrency: int = 32) -> None:
+                 concurrency: int = 32, notice_after: float = NOTICE_AFTER) -> None:
         self.url = url.rstrip("/")
         self.outbox, self.max_backoff = outbox, max_backoff
+        self.notice_after = notice_after  # a backlog this old: the customer is told (handoff.relay.outage)
         self._http = HttpClient(timeout, 0, headers={"Authorization": f"Bearer {token}"})
         self._lanes: Dict[str, asyncio.Task] = {}
         self._concurrency = concurrency
@@ -62,7 +72,9 @@ class HandoffEventBroker(EventBroker):
                              "handoff service in endpoints.yml")
         token = os.environ.get("HANDOFF_SERVICE_TOKEN", "")  # its own secret, never Rasa's
         default = Path(os.environ.get("SHOP_DATA_DIR", "var")) / "outbox.db"
-        broker = cls(broker_config.url, token, Outbox(Path(broker_config.kwargs.get("outbox") or default)))
+        notice_after = broker_config.kwargs.get("outage_notice_after") or os.environ.get("HANDOFF_OUTAGE_NOTICE_AFTER")
+        broker = cls(broker_config.url, token, Outbox(Path(broker_config.kwargs.get("outbox") or default)),
+                     notice_after=_seconds(notice_after, "outage_notice_after") if notice_after else NOTICE_AFTER)
         broker.resend_pending()
         return broker
 
@@ -72,8 +84,34 @@ class HandoffEventBroker(EventBroker):
             return
         conversation = str(event.get("sender_id", ""))
         event = {**event, EVENT_ID: event.get(EVENT_ID) or new_id()}
-        self.outbox.add(event[EVENT_ID], conversation, event)
-        self._run_lane(conversation)
+        holding = _HOLDING.get()
+        self.outbox.add(event[EVENT_ID], conversation, event, held=holding is not None)
+        if holding is None:
+            self._run_lane(conversation)
+        else:
+            holding.append((event[EVENT_ID], conversation))
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """What is published inside is written to the outbox at once but delivered only when the block
+        ends without an error: the tracker store saves the same events inside it, so the agent never
+        sees a message that Rasa's tracker does not have. On an error they are dropped; if the process
+        stops inside, they stay held and are settled when Rasa starts (bot.tracker_store)."""
+        held: List[Tuple[str, str]] = []
+        token = _HOLDING.set(held)
+        try:
+            yield
+        except BaseException:
+            self.outbox.drop([event_id for event_id, _ in held])
+            raise
+        finally:
+            _HOLDING.reset(token)
+        self.release([event_id for event_id, _ in held], {conversation for _, conversation in held})
+
+    def release(self, event_ids: List[str], conversations: Iterable[str]) -> None:
+        self.outbox.release(event_ids)
+        for conversation in conversations:
+            self._run_lane(conversation)
 
     def resend_pending(self) -> None:
         """Start delivering what the outbox kept from before a restart."""
@@ -141,3 +179,14 @@ class HandoffEventBroker(EventBroker):
                 logger.warning("%d events stay in %s for the next start", self.outbox.pending(), self.outbox.path)
         await self._http.close()
         self.outbox.close()
+
+
+def _seconds(value: Any, key: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 < seconds < 86400:
+        raise ValueError(f"event_broker '{key}' (or HANDOFF_OUTAGE_NOTICE_AFTER) must be a number of seconds "
+                         f"between 0 and 86400, not {value!r}")
+    return seconds

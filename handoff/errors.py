@@ -14,7 +14,8 @@ HandoffError
 │   └── NotFound          something the request names does not exist (404)
 ├── RasaUnavailable  the Rasa server could not be reached or refused a call
 │   └── DeliveryUnknown   Rasa did not answer in time: the call may or may not have been done
-└── ConnectorUnavailable  a live-agent connector (webhook, Chatwoot) failed
+├── ConnectorUnavailable  a live-agent connector (webhook, Chatwoot) failed
+└── RelayBusy        a customer's message is being handed to the desk by another try (503: try again)
 """
 from __future__ import annotations
 
@@ -95,3 +96,10 @@ class ConnectorUnavailable(HandoffError):
     def __init__(self, connector: str, problem: str) -> None:
         self.connector = connector
         super().__init__(f"the {connector} connector failed: {problem}; check its URL and credentials")
+
+
+class RelayBusy(HandoffError):
+    def __init__(self, session_id: str, event_id: str) -> None:
+        self.session_id, self.event_id = session_id, event_id
+        super().__init__(f"event {event_id} of session {session_id} is being handed to the agents' desk by an "
+                         "earlier try; send it again in a moment")

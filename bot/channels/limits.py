@@ -84,10 +84,12 @@ def _strict_object(raw: str) -> Optional[Dict[str, Any]]:
 
 def guarded(on_new_message: OnNewMessage, limits: MessageLimits) -> OnNewMessage:
     """The channel's callback with the limits applied to every message first, then personal
-    data removed (bot.channels.privacy), so that Rasa never stores it."""
+    data removed (bot.channels.privacy), so that Rasa never stores it; a customer waiting
+    through an outage of the handoff service is told (bot.channels.outage)."""
+    from bot.channels.outage import outage_aware
     from bot.channels.privacy import private
 
-    on_private_message = private(on_new_message)
+    on_private_message = private(outage_aware(on_new_message))
 
     async def handle(message: UserMessage) -> Any:
         message.text = limits.text(message.text)

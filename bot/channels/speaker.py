@@ -74,9 +74,10 @@ class SpeakerCallbackInput(CallbackInput):
     personal data removed before Rasa sees a message (bot.channels.privacy)."""
 
     def blueprint(self, on_new_message: Any) -> Any:
+        from bot.channels.outage import outage_aware
         from bot.channels.privacy import private
 
-        return super().blueprint(private(on_new_message))
+        return super().blueprint(private(outage_aware(on_new_message)))
 
     def get_output_channel(self) -> CollectingOutputChannel:
         return SpeakerCallbackOutput(self.callback_endpoint)

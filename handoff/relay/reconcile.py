@@ -3,8 +3,10 @@ conversation: paused or not) and the session store (the truth about the agent si
 A background job of the service, every HANDOFF_RECONCILE seconds:
 
 - a session assigned or active whose conversation is not paused any more: a session
-  left as a message and accepted is paused again (the agent has the chat); any other
-  was handed back or released, and is closed as returned;
+  left as a message and accepted is paused again (the agent has the chat); one whose
+  agent's hand-back or close stopped half-way is finished as the agent meant (a hand-back
+  gives the closing prompt if it is still due); any other was handed back or released,
+  and is closed as returned;
 - a conversation still paused whose session was closed (in the last `window` seconds) or
   left as a message, with no other session open for it: resumed, and the customer is
   told the bot is back;
@@ -22,9 +24,10 @@ from typing import List, Optional
 
 from handoff.errors import RasaUnavailable, SessionConflict
 from handoff.relay.agent_messages import settle
+from handoff.relay.handback import last_word_key
 from handoff.service.rasa_client import RasaClient
-from handoff.service.store import (ACTIVE, ASSIGNED, CLOSED, FAILED, QUEUED, RETURNED, SENDING, Session,
-                                   SessionStore)
+from handoff.service.store import (ACTIVE, ASSIGNED, CLOSED, FAILED, QUEUED, RESOLVED, RETURNED, SENDING,
+                                   Session, SessionStore)
 
 logger = logging.getLogger(__name__)
 BOT_IS_BACK = "You're back with the shop assistant now. Write again if you'd like a person."
@@ -67,11 +70,19 @@ class Reconciler:
         if session.left_message_at is not None:
             await self.rasa.pause(session.conversation_id)
             return [await self._note(session, "the conversation was paused again for the agent who accepted it")]
+        # An agent's hand-back or close stopped half-way (its last word is stored): it is finished as
+        # the agent meant, the closing prompt given if it is still due; otherwise closed as returned.
+        handing_back = await self.store.keyed(session.id, last_word_key(session.id, True)) is not None
+        closing = not handing_back and await self.store.keyed(session.id, last_word_key(session.id, False))
+        if handing_back:
+            await self.rasa.hand_back(session.conversation_id)
+        status = RESOLVED if closing else RETURNED
         try:
-            await self.store.close(session.id, RETURNED)
+            await self.store.close(session.id, status)
         except SessionConflict:
             return []
-        return [await self._note(session, "closed as returned: the bot already had the conversation again")]
+        what = "the agent's hand-back was finished" if handing_back else f"closed as {status}"
+        return [await self._note(session, f"{what}: the bot already had the conversation again")]
 
     async def _ended_session(self, session: Session) -> List[str]:
         current = await self.store.open_for(session.conversation_id)

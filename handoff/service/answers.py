@@ -16,11 +16,11 @@ from sanic.response import HTTPResponse
 
 from handoff.strict_json import dumps as strict_json
 from handoff.errors import (CapacityReached, ConnectorUnavailable, DeliveryUnknown, HandoffError, MessageIdTaken,
-                            RasaUnavailable, RequestError, SessionConflict, SessionNotFound)
+                            RasaUnavailable, RelayBusy, RequestError, SessionConflict, SessionNotFound)
 
 logger = logging.getLogger(__name__)
 STATUSES = {SessionNotFound: 404, SessionConflict: 409, CapacityReached: 409, MessageIdTaken: 409,
-            RasaUnavailable: 502, DeliveryUnknown: 504, ConnectorUnavailable: 502}
+            RasaUnavailable: 502, DeliveryUnknown: 504, ConnectorUnavailable: 502, RelayBusy: 503}
 GENERIC = {404: "there is nothing at this address: see /openapi.json for the API",
            405: "this address does not take that method: see /openapi.json",
            413: "the request is too large"}

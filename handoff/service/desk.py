@@ -11,6 +11,8 @@ from sanic import Sanic
 from handoff.errors import ConnectorUnavailable, RasaUnavailable, SessionConflict
 from handoff.privacy.views import verified_email
 from handoff.relay.agent_messages import send_once
+from handoff.relay.connector_notice import ConnectorNotice
+from handoff.relay.handback import last_word_key
 from handoff.relay.ids import PENDING, event_id, new_id
 from handoff.service.queue_exit import customer_leaves, wants_to_leave
 from handoff.service.rasa_client import RasaClient
@@ -23,13 +25,15 @@ HANDED_BACK = "You're back with the shop assistant now."
 ENDED = "Thanks for chatting with us. This conversation is now closed; write again any time."
 
 
-async def tell_connector(app: Sanic, session: Session, call: str, *args: Any) -> None:
-    """A connector failure after the fact is logged and noted on the session for supervisors."""
+async def tell_connector(app: Sanic, session: Session, call: str, *args: Any) -> bool:
+    """A connector failure after the fact is logged and noted on the session for supervisors (False)."""
     try:
         await getattr(app.ctx.connector, call)(session, *args)
     except ConnectorUnavailable as exc:
         logger.error("session %s: %s", session.id, exc)
         await app.ctx.store.add_message(session.id, "system", str(exc))
+        return False
+    return True
 
 
 async def accept(app: Sanic, session: Session, agent: str, capacity: Optional[int] = None,
@@ -74,7 +78,7 @@ async def end(app: Sanic, session: Session, back: bool, author: str, source: str
         raise SessionConflict(session.id, session.status, "closed")
     rasa: RasaClient = app.ctx.rasa
     # The last word is the desk's notice (no agent's name in front), sent once under its fixed id.
-    last_word, key = (HANDED_BACK, f"back-{session.id}") if back else (ENDED, f"end-{session.id}")
+    last_word, key = (HANDED_BACK if back else ENDED), last_word_key(session.id, back)
     await send_once(app.ctx.store, rasa, session, last_word, author, key, app.ctx.settings.settle_seconds,
                     notice=wanted)
     if back:
@@ -111,13 +115,16 @@ async def relay_customer_event(app: Sanic, event: Dict[str, Any]) -> Tuple[Optio
         return await _arrived_after_close(app, event, written)
     if written <= session.created_at.timestamp():
         return None, False
-    message, new = await store.add_once(session.id, "customer", private(app, session, event), event_id(event))
+    message, new = await store.add_once(session.id, "customer", private(app, session, event), event_id(event),
+                                        **ConnectorNotice.claimed())
     await app.ctx.backlog.update(session.id, event.get(PENDING))
-    if not new:
-        return message, False  # a redelivery: the agent has it already
-    if exposition is not None:
+    if new and exposition is not None:
         exposition.customer_relayed(event)
-    await tell_connector(app, session, "customer_wrote", message)
+    # A redelivery is not shown twice; the desk is told unless a try told it already.
+    await ConnectorNotice(store).tell_once(message, new,
+                                           lambda: tell_connector(app, session, "customer_wrote", message))
+    if not new:
+        return message, False
     settings: ServiceSettings = app.ctx.settings
     if session.customer_waiting and wants_to_leave(event, settings.leave_intents, settings.leave_confidence):
         app.add_task(_customer_leaves(app, session))  # not on the broker's time: it talks to Rasa

@@ -16,6 +16,7 @@ ERRORS = {
     "413": "the body is larger than HANDOFF_MAX_BODY_BYTES",
     "429": "too many requests or failed logins: wait Retry-After seconds",
     "502": "Rasa or the connector could not be reached",
+    "503": "the event is being handed to the agents' desk by an earlier try: send it again shortly",
     "504": "Rasa did not answer in time: done or not, closing again is safe",
 }
 STATUS_LIST = f"({'|'.join(STATUSES)})"
@@ -178,7 +179,7 @@ def spec() -> Dict[str, Any]:
                              "relayed": {"type": "boolean"}, "duplicate": {"const": True}, "message": MESSAGE}},
                  "201": {"type": "object", "properties": {"relayed": {"const": True}, "duplicate": {"const": False},
                                                          "message": MESSAGE},
-                         "required": ["relayed", "message"]}}, "400", body="event", security="service")},
+                         "required": ["relayed", "message"]}}, "400 503", body="event", security="service")},
             "/api/ratings": {"post": _op(
                 "The customer's 1-5 rating of a handed-back session, once (action server)", {"200": ONE_SESSION},
                 "400 404 409", body="rating", security="service")},

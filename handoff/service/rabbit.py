@@ -6,13 +6,17 @@ was stored but not acknowledged comes again, and is recognised by its event id
 (handoff.relay.ids) and not stored twice."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, Awaitable, Callable, Dict
 
 import aio_pika
 
+from handoff.errors import RelayBusy
+
 logger = logging.getLogger(__name__)
+BUSY_PAUSE = 1.0  # seconds before a message whose desk notice is still being given comes again
 
 
 async def consume_rasa_events(url: str, queue: str, handle: Callable[[Dict[str, Any]], Awaitable[Any]]) -> Any:
@@ -29,7 +33,11 @@ async def consume_rasa_events(url: str, queue: str, handle: Callable[[Dict[str, 
             except ValueError:
                 logger.error("not a Rasa event on %s: %r", queue, message.body[:200])
                 return
-            await handle(event)
+            try:
+                await handle(event)
+            except RelayBusy:  # an earlier try (of a stopped instance) still tells the desk: later
+                await asyncio.sleep(BUSY_PAUSE)
+                raise
 
     await declared.consume(on_message)
     logger.info("consuming Rasa's events from RabbitMQ queue %s", queue)

@@ -29,8 +29,8 @@ import jwt
 
 from handoff.errors import DeliveryUnknown, RasaUnavailable
 from handoff.http import NOT_SENT_ERRORS, RETRYABLE, HttpClient
+from handoff.relay.handback import HANDBACK_ACTION, half_handed_back
 
-HANDBACK_ACTION = "action_back_from_agent"
 JWT_SECONDS = 300  # each call signs a fresh token valid this long
 MESSAGE_ID = "message_id"  # key of the handoff's message id in a bot event's metadata
 
@@ -131,13 +131,22 @@ class RasaClient:
                                agent_name=shown_as)
 
     async def hand_back(self, conversation_id: str) -> List[Dict[str, Any]]:
-        """Resume the conversation, then let the bot take over (and ask for a rating). Done once: a
-        conversation that is not paused any more was handed back already."""
-        if not await self.paused(conversation_id):
-            return []
-        await self._events(conversation_id, {"event": "resume"})
+        """Resume the conversation, then let the bot take over (and ask for a rating). A retry after
+        a timeout or a crash finishes what the first try left: it resumes only a paused
+        conversation, and runs the hand-back action while the closing prompt is due
+        (handoff.relay.handback); the action itself gives it once per handoff, so two tries that
+        meet in Rasa (which runs them one after the other) do not ask twice."""
+        tracker = await self.tracker(conversation_id)
+        if tracker.get("paused"):
+            await self._events(conversation_id, {"event": "resume"})
+        elif not half_handed_back(tracker.get("events") or []):
+            return []  # handed back already, or never paused
         result = await self._post(f"{quote(conversation_id, safe='')}/execute", {"name": HANDBACK_ACTION},
-                                  {"output_channel": "latest"})
+                                  {"output_channel": "latest"}) or {}
+        # Rasa logs an action that failed as run, and answers with the tracker as it was before it.
+        if half_handed_back((await self.tracker(conversation_id)).get("events") or []):
+            raise RasaUnavailable(self.url, f"ran {HANDBACK_ACTION} without its closing prompt (is the action "
+                                            "server up?); the conversation is resumed, close again to finish")
         # /execute runs one action and stops; the bot now waits for the customer, as after any turn.
         await self._events(conversation_id, {"event": "action", "name": "action_listen"})
         return (result or {}).get("messages", [])

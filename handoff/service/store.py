@@ -63,6 +63,10 @@ messages = sa.Table(
     # the client's id of an agent's): a redelivery or a retry finds the message already there.
     sa.Column("msg_key", sa.String(80)),
     sa.Column("status", sa.String(12)),  # agents' messages: sending | delivered | failed
+    # Customers' messages: how far telling the connector got (handoff.relay.connector_notice).
+    sa.Column("told", sa.String(8)),  # telling | told | failed
+    sa.Column("told_by", sa.String(32)),  # the service process telling it
+    sa.Column("told_at", sa.DateTime(timezone=True)),
 )
 message_key = sa.Index("ux_handoff_messages_key", messages.c.session_id, messages.c.msg_key, unique=True)
 
@@ -123,7 +127,9 @@ def _add_missing_columns(engine: Engine) -> None:
     """Databases made by an earlier version get the columns (and the index) added since."""
     added = {"handoff_sessions": {"external_id": "VARCHAR(64)",
                                   "left_message_at": sa.DateTime(timezone=True).compile(dialect=engine.dialect)},
-             "handoff_messages": {"msg_key": "VARCHAR(80)", "status": "VARCHAR(12)"}}
+             "handoff_messages": {"msg_key": "VARCHAR(80)", "status": "VARCHAR(12)", "told": "VARCHAR(8)",
+                                  "told_by": "VARCHAR(32)",
+                                  "told_at": sa.DateTime(timezone=True).compile(dialect=engine.dialect)}}
     for table, columns in added.items():
         present = {c["name"] for c in sa.inspect(engine).get_columns(table)}
         for name, kind in columns.items():
@@ -159,6 +165,18 @@ class SessionStore:
         """Called with ("session", Session) after every change and ("message", Message) after every message
         made through this store (other service instances' changes come through handoff.service.fanout)."""
         self._listeners.append(listener)
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """A statement of another module's (handoff.relay) in its own transaction, tried again while
+        SQLite says the database is locked."""
+        return await self._retry_locked(work)
+
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        return await self._run(work)
+
+    async def announce(self, message: Message) -> Message:
+        """Tell the listeners about a message again (one stored by a try that stopped before)."""
+        return await self._changed("message", message)
 
     async def _changed(self, kind: str, item: Any) -> Any:
         for listener in self._listeners:
@@ -327,11 +345,12 @@ class SessionStore:
         return await self._changed("message", Message(seq=seq, **row))
 
     async def add_once(self, session_id: str, sender: str, text: str, key: str, author: Optional[str] = None,
-                       status: Optional[str] = None) -> Tuple[Message, bool]:
+                       status: Optional[str] = None, **columns: Any) -> Tuple[Message, bool]:
         """Store a message with its id once: (the message, True), or for an id this session already
-        has (a redelivery, a client's retry), (the message stored first, False)."""
+        has (a redelivery, a client's retry), (the message stored first, False). `columns`: more of
+        the new row's values (handoff.relay.connector_notice's claim)."""
         row = {"session_id": session_id, "sender": sender, "author": author, "text": text, "at": _now(),
-               "msg_key": key, "status": status}
+               "msg_key": key, "status": status, **columns}
         await self.get(session_id)
         try:
             seq = await self._retry_locked(lambda c: c.execute(messages.insert().values(**row)).inserted_primary_key[0])

@@ -85,9 +85,10 @@ def close(servers: Servers, session_id: str) -> None:
     assert api(servers, "POST", f"/api/sessions/{session_id}/close", {"return_to_bot": False}).status_code == 200
 
 
-def outbox_pending(servers: Servers) -> int:
+def outbox_pending(servers: Servers, held: bool = False) -> int:
+    """Events in Rasa's outbox (with `held`, only those written while the tracker is not saved yet)."""
     with sqlite3.connect(servers.workdir / "data" / "outbox.db") as db:
-        return db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        return db.execute("SELECT count(*) FROM outbox" + (" WHERE held = 1" if held else "")).fetchone()[0]
 
 
 def test_service_down_while_the_customer_writes_loses_nothing(relay: Servers) -> None:
@@ -131,6 +132,38 @@ def test_rasa_killed_with_messages_in_its_outbox_loses_and_doubles_nothing(relay
     assert customer_lines(relay, session_id, 3) == sent
     assert eventually(lambda: outbox_pending(relay) == 0)
     close(relay, session_id)
+
+
+def test_rasa_killed_between_its_outbox_and_its_tracker_leaves_both_sides_agreeing(relay: Servers) -> None:
+    sender, session_id = accepted(relay)
+    tracker_db = sqlite3.connect(relay.workdir / "tracker.db", timeout=30, isolation_level=None)
+    tracker_db.execute("BEGIN IMMEDIATE")  # Rasa's next save waits for the tracker's write lock...
+    replies: List[Any] = []
+    try:
+        writing = threading.Thread(target=lambda: replies.append(_say_or_error(relay, sender, "written at the crash")))
+        writing.start()
+        assert eventually(lambda: outbox_pending(relay, held=True) == 1)  # ...after writing the outbox
+        relay.process("rasa").signal(signal.SIGKILL)
+        writing.join(timeout=30)
+    finally:
+        tracker_db.execute("ROLLBACK")
+        tracker_db.close()
+    assert isinstance(replies[0], requests.RequestException)  # the customer's client saw the drop
+    relay.process("rasa").respawn()  # the tracker does not have it: restored from the outbox, then delivered
+    assert customer_lines(relay, session_id, 1) == ["written at the crash"]
+    wrote = [e["text"] for e in relay.tracker(sender)["events"] if e["event"] == "user"]
+    assert wrote.count("written at the crash") == 1
+    relay.say(sender, "and after it")
+    assert customer_lines(relay, session_id, 2) == ["written at the crash", "and after it"]
+    assert eventually(lambda: outbox_pending(relay) == 0)
+    close(relay, session_id)
+
+
+def _say_or_error(servers: Servers, sender: str, text: str) -> Any:
+    try:
+        return servers.say(sender, text)
+    except requests.RequestException as exc:
+        return exc
 
 
 def test_agent_message_with_rasa_frozen_past_the_timeout_arrives_once(relay: Servers) -> None:

@@ -8,8 +8,9 @@ from typing import Dict, List, Optional
 
 import pytest
 
+from handoff.relay.handback import last_word_key
 from handoff.relay.reconcile import BOT_IS_BACK, Reconciler
-from handoff.service.store import ACTIVE, QUEUED, RESOLVED, RETURNED, SessionStore
+from handoff.service.store import ACTIVE, DELIVERED, QUEUED, RESOLVED, RETURNED, SessionStore
 
 
 class Rasa:
@@ -17,6 +18,10 @@ class Rasa:
         self.paused_now: Dict[str, bool] = {}
         self.released: List[tuple] = []
         self.pauses: List[str] = []
+        self.handed_back: List[str] = []
+
+    async def hand_back(self, conversation_id: str) -> None:
+        self.handed_back.append(conversation_id)
 
     async def paused(self, conversation_id: str) -> bool:
         return self.paused_now.get(conversation_id, False)
@@ -87,3 +92,16 @@ async def test_nothing_to_repair_when_both_sides_agree(store: SessionStore) -> N
     rasa.paused_now["c5"] = True
     assert await Reconciler(store, rasa, settle_seconds=65).run_once(later()) == []
     assert (await store.get(session.id)).status in (ACTIVE, "assigned")
+
+
+@pytest.mark.parametrize("back, status", [(True, RETURNED), (False, RESOLVED)])
+async def test_a_hand_back_or_close_stopped_half_way_is_finished_as_the_agent_meant(
+        store: SessionStore, back: bool, status: str) -> None:
+    rasa = Rasa()
+    session = await store.create("c5", {"conversation_id": "c5"}, "general", "normal")
+    await store.accept(session.id, "sam")
+    # the last word was sent and the conversation resumed; then the service stopped
+    await store.add_once(session.id, "agent", "bye", last_word_key(session.id, back), "sam", DELIVERED)
+    repaired = await Reconciler(store, rasa, settle_seconds=65).run_once(later())
+    assert (await store.get(session.id)).status == status and len(repaired) == 1
+    assert rasa.handed_back == (["c5"] if back else [])  # the closing prompt, if still due, is Rasa's to give
