@@ -24,7 +24,7 @@ from tests.e2e.test_rasa_test_stories import KNOWN_FALSE_POSITIVES
 from tests.servers import AGENT_TOKEN, ROOT, TEST_EPOCHS, TOKEN, Servers, base_env
 
 pytestmark = pytest.mark.e2e
-QUESTION = "can I get my money back on a sale item"  # the test model answers it with faq/refund_method
+QUESTION = "will you refund sale stuff"  # the test model answers it with faq/refund_method
 WRONG = "Refunds go back to the original payment method"
 RIGHT = "Sale items can be returned within 14 days"   # faq/return_policy
 AGENT = "loop-agent-token"                           # an agent who is not a supervisor
