@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +23,8 @@ from sqlalchemy.engine import Connection, Engine
 from handoff.errors import CapacityReached, SessionConflict, SessionNotFound
 from handoff.db import create_engine, in_transaction, utc as _utc
 from handoff.evidence import PRIORITY_RANK
+
+logger = logging.getLogger(__name__)
 
 QUEUED, ASSIGNED, ACTIVE = "queued", "assigned", "active"
 SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"
@@ -69,6 +72,10 @@ messages = sa.Table(
     sa.Column("told_at", sa.DateTime(timezone=True)),
 )
 message_key = sa.Index("ux_handoff_messages_key", messages.c.session_id, messages.c.msg_key, unique=True)
+# One open session per conversation, as the database's rule: a transfer retried while the first
+# try is still being handled finds the session that try opened instead of opening a second.
+one_open_session = sa.Index("ux_handoff_sessions_open", sessions.c.conversation_id, unique=True,
+                            sqlite_where=sessions.c.status.in_(OPEN), postgresql_where=sessions.c.status.in_(OPEN))
 
 # When each agent last used the console or the API: presence shared by every service instance.
 presence = sa.Table(
@@ -137,6 +144,12 @@ def _add_missing_columns(engine: Engine) -> None:
                 with engine.begin() as connection:
                     connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
     message_key.create(bind=engine, checkfirst=True)
+    try:
+        one_open_session.create(bind=engine, checkfirst=True)
+    except sa.exc.IntegrityError:
+        logger.warning("a conversation has two open handoff sessions in this database, so the rule of one open "
+                       "session per conversation is not enforced yet; close one (the reconciliation or an agent "
+                       "will) and restart the service")
 
 
 def _now() -> datetime:
@@ -203,11 +216,25 @@ class SessionStore:
         return await in_transaction(self.engine, work)
 
     async def create(self, conversation_id: str, context: Dict[str, Any], skill: str, priority: str) -> Session:
-        row = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "status": QUEUED, "skill": skill,
-               "priority": priority, "rank": PRIORITY_RANK.get(priority, 1), "context": json.dumps(context),
-               "created_at": _now(), "escalated": 0}
-        await self._run(lambda c: c.execute(sessions.insert().values(**row)))
-        return await self._changed("session", await self.get(row["id"]))
+        return (await self.open_once(conversation_id, context, skill, priority))[0]
+
+    async def open_once(self, conversation_id: str, context: Dict[str, Any], skill: str,
+                        priority: str) -> Tuple[Session, bool]:
+        """A new queued session, or the conversation's open one if it has one (False): two transfers
+        of one conversation at once open one session, whichever process or instance takes them."""
+        for _ in range(3):
+            row = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "status": QUEUED, "skill": skill,
+                   "priority": priority, "rank": PRIORITY_RANK.get(priority, 1), "context": json.dumps(context),
+                   "created_at": _now(), "escalated": 0}
+            try:
+                await self._run(lambda c: c.execute(sessions.insert().values(**row)))
+            except sa.exc.IntegrityError:
+                existing = await self.open_for(conversation_id)
+                if existing is not None:
+                    return existing, False
+                continue  # the open one closed in between: try again
+            return await self._changed("session", await self.get(row["id"])), True
+        raise SessionConflict(conversation_id, "changing", "opened (its sessions kept opening and closing)")
 
     async def get(self, session_id: str) -> Session:
         row = await self._run(lambda c: c.execute(sessions.select().where(sessions.c.id == session_id)).first())

@@ -262,3 +262,16 @@ def test_a_sqlite_file_runs_in_write_ahead_log_mode_with_pooled_connections(tmp_
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: a commit survives a power cut
     assert len(opened) <= 1  # not one connection (and one checkpoint) per transaction
+
+
+async def test_transfers_of_one_conversation_at_once_open_one_session(store: SessionStore) -> None:
+    opened = await asyncio.gather(*(store.open_once("c1", context("c1"), "general", "normal") for _ in range(6)))
+    assert sum(1 for _, created in opened if created) == 1
+    assert len({session.id for session, _ in opened}) == 1
+    assert [s.conversation_id for s in await store.list()] == ["c1"]
+    first = opened[0][0]
+    await store.close(first.id, RESOLVED)
+    again, created = await store.open_once("c1", context("c1"), "general", "normal")
+    assert created and again.id != first.id  # a closed session does not count: the next transfer opens one
+    other, created = await store.open_once("c2", context("c2"), "general", "normal")
+    assert created and other.conversation_id == "c2"

@@ -28,9 +28,12 @@ def blueprint() -> Blueprint:
         context = context_for(inputs.valid(request, "handoff")["context"], request.app.ctx.privacy.audience("console"))
         store: SessionStore = request.app.ctx.store
         session = await store.open_for(context["conversation_id"])
-        if session is None:
-            session = await store.create(context["conversation_id"], context, str(context.get("skill", "general")),
-                                         str(context.get("priority", "normal")))
+        created = False
+        if session is None:  # the database decides: of two transfers at once, one opens the session
+            session, created = await store.open_once(context["conversation_id"], context,
+                                                     str(context.get("skill", "general")),
+                                                     str(context.get("priority", "normal")))
+        if created:
             request.app.ctx.exposition.session_opened(session)
             if first_trigger(context) == "kill_switch":
                 await request.app.ctx.rule_log.record("kill_switch", session.skill, session.conversation_id,
