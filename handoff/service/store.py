@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
@@ -21,152 +19,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from handoff.errors import CapacityReached, SessionConflict, SessionNotFound
-from handoff.db import create_engine, in_transaction, utc as _utc
+from handoff.db import create_engine, in_transaction
 from handoff.evidence import PRIORITY_RANK
+from handoff.service.records import (ABANDONED, ACTIVE, ASSIGNED, CLOSED, DELIVERED, FAILED, OPEN, QUEUED,  # noqa: F401
+                                     RESOLVED, RETURNED, SENDING, Message, Session, message_from, session_from)
+from handoff.service.tables import messages, metadata, presence, sessions, upgrade  # noqa: F401
 
-logger = logging.getLogger(__name__)
-
-QUEUED, ASSIGNED, ACTIVE = "queued", "assigned", "active"
-SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"
-RESOLVED, RETURNED, ABANDONED = "resolved", "returned", "abandoned"
-OPEN = (QUEUED, ASSIGNED, ACTIVE)
-CLOSED = (RESOLVED, RETURNED, ABANDONED)
 T = TypeVar("T")
-
-metadata = sa.MetaData()
-sessions = sa.Table(
-    "handoff_sessions", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
-    sa.Column("status", sa.String(16), nullable=False, index=True),
-    sa.Column("skill", sa.String(64), nullable=False),
-    sa.Column("priority", sa.String(16), nullable=False),
-    sa.Column("rank", sa.Integer, nullable=False),  # priority as a number, for ordering
-    sa.Column("agent", sa.String(64)),
-    sa.Column("context", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("assigned_at", sa.DateTime(timezone=True)),
-    sa.Column("closed_at", sa.DateTime(timezone=True)),
-    sa.Column("escalated", sa.Integer, nullable=False, default=0),
-    sa.Column("rating", sa.Integer),
-    sa.Column("external_id", sa.String(64), index=True),  # the session in a connector's system (Chatwoot)
-    # Set when the customer was told nobody can take over now: the session stays queued as a
-    # message while the bot has the conversation again.
-    sa.Column("left_message_at", sa.DateTime(timezone=True)),
-)
-messages = sa.Table(
-    "handoff_messages", metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("session_id", sa.String(36), sa.ForeignKey("handoff_sessions.id"), nullable=False, index=True),
-    sa.Column("sender", sa.String(16), nullable=False),  # customer | agent | bot | note | system
-    sa.Column("author", sa.String(64)),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    # The message's id from where it was first written (the event id of a customer's message,
-    # the client's id of an agent's): a redelivery or a retry finds the message already there.
-    sa.Column("msg_key", sa.String(80)),
-    sa.Column("status", sa.String(12)),  # agents' messages: sending | delivered | failed
-    # Customers' messages: how far telling the connector got (handoff.relay.connector_notice).
-    sa.Column("told", sa.String(8)),  # telling | told | failed
-    sa.Column("told_by", sa.String(32)),  # the service process telling it
-    sa.Column("told_at", sa.DateTime(timezone=True)),
-)
-message_key = sa.Index("ux_handoff_messages_key", messages.c.session_id, messages.c.msg_key, unique=True)
-# One open session per conversation, as the database's rule: a transfer retried while the first
-# try is still being handled finds the session that try opened instead of opening a second.
-one_open_session = sa.Index("ux_handoff_sessions_open", sessions.c.conversation_id, unique=True,
-                            sqlite_where=sessions.c.status.in_(OPEN), postgresql_where=sessions.c.status.in_(OPEN))
-
-# When each agent last used the console or the API: presence shared by every service instance.
-presence = sa.Table(
-    "handoff_presence", metadata,
-    sa.Column("agent", sa.String(64), primary_key=True),
-    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-
-@dataclass(frozen=True)
-class Session:
-    id: str
-    conversation_id: str
-    status: str
-    skill: str
-    priority: str
-    agent: Optional[str]
-    context: Dict[str, Any]
-    created_at: datetime
-    assigned_at: Optional[datetime]
-    closed_at: Optional[datetime]
-    escalated: int
-    rating: Optional[int]
-    external_id: Optional[str] = None
-    left_message_at: Optional[datetime] = None
-
-    @property
-    def customer_waiting(self) -> bool:
-        """Queued with the customer paused in the chat, waiting for a person."""
-        return self.status == QUEUED and self.left_message_at is None
-
-    def as_dict(self) -> Dict[str, Any]:
-        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        for key in ("created_at", "assigned_at", "closed_at", "left_message_at"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return data
-
-
-@dataclass(frozen=True)
-class Message:
-    seq: int
-    session_id: str
-    sender: str
-    author: Optional[str]
-    text: str
-    at: datetime
-    key: Optional[str] = None
-    status: Optional[str] = None  # sending | delivered | failed (agents' messages); None: stored is all
-
-    def as_dict(self) -> Dict[str, Any]:
-        return {"seq": self.seq, "session_id": self.session_id, "sender": self.sender, "author": self.author,
-                "text": self.text, "at": self.at.isoformat(), "id": self.key, "status": self.status}
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Databases made by an earlier version get the columns (and the index) added since."""
-    added = {"handoff_sessions": {"external_id": "VARCHAR(64)",
-                                  "left_message_at": sa.DateTime(timezone=True).compile(dialect=engine.dialect)},
-             "handoff_messages": {"msg_key": "VARCHAR(80)", "status": "VARCHAR(12)", "told": "VARCHAR(8)",
-                                  "told_by": "VARCHAR(32)",
-                                  "told_at": sa.DateTime(timezone=True).compile(dialect=engine.dialect)}}
-    for table, columns in added.items():
-        present = {c["name"] for c in sa.inspect(engine).get_columns(table)}
-        for name, kind in columns.items():
-            if name not in present:
-                with engine.begin() as connection:
-                    connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
-    message_key.create(bind=engine, checkfirst=True)
-    try:
-        one_open_session.create(bind=engine, checkfirst=True)
-    except sa.exc.IntegrityError:
-        logger.warning("a conversation has two open handoff sessions in this database, so the rule of one open "
-                       "session per conversation is not enforced yet; close one (the reconciliation or an agent "
-                       "will) and restart the service")
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _session(row: Any) -> Session:
-    return Session(id=row.id, conversation_id=row.conversation_id, status=row.status, skill=row.skill,
-                   priority=row.priority, agent=row.agent, context=json.loads(row.context),
-                   created_at=_utc(row.created_at), assigned_at=_utc(row.assigned_at),
-                   closed_at=_utc(row.closed_at), escalated=row.escalated, rating=row.rating,
-                   external_id=row.external_id, left_message_at=_utc(row.left_message_at))
-
-
-def _message(row: Any) -> Message:
-    return Message(seq=row.seq, session_id=row.session_id, sender=row.sender, author=row.author, text=row.text,
-                   at=_utc(row.at), key=row.msg_key, status=row.status)
 
 
 class SessionStore:
@@ -209,7 +72,7 @@ class SessionStore:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True, pool_pre_ping=True)  # SQLite: WAL, pooled (handoff.db)
         metadata.create_all(engine)
-        _add_missing_columns(engine)
+        upgrade(engine)
         return cls(engine)
 
     async def _run(self, work: Callable[[Connection], T]) -> T:
@@ -240,7 +103,7 @@ class SessionStore:
         row = await self._run(lambda c: c.execute(sessions.select().where(sessions.c.id == session_id)).first())
         if row is None:
             raise SessionNotFound(session_id)
-        return _session(row)
+        return session_from(row)
 
     async def list(self, statuses: Sequence[str] = OPEN, skill: Optional[str] = None,
                    since: Optional[datetime] = None) -> List[Session]:
@@ -252,14 +115,14 @@ class SessionStore:
             query = query.where(sessions.c.created_at >= since)
         query = query.order_by(sessions.c.rank.desc(), sessions.c.created_at.asc())
         rows = await self._run(lambda c: c.execute(query).all())
-        return [_session(row) for row in rows]
+        return [session_from(row) for row in rows]
 
     async def open_for(self, conversation_id: str, statuses: Sequence[str] = OPEN) -> Optional[Session]:
         """The conversation's latest session in one of these states (by default: still open)."""
         query = (sessions.select().where(sessions.c.conversation_id == conversation_id)
                  .where(sessions.c.status.in_(list(statuses))).order_by(sessions.c.created_at.desc()))
         row = await self._run(lambda c: c.execute(query).first())
-        return _session(row) if row is not None else None
+        return session_from(row) if row is not None else None
 
     async def _transition(self, session_id: str, allowed: Sequence[str], wanted: str,
                           only_if: Optional[Any] = None, **values: Any) -> Session:
@@ -392,7 +255,7 @@ class SessionStore:
     async def keyed(self, session_id: str, key: str) -> Optional[Message]:
         query = messages.select().where(messages.c.session_id == session_id).where(messages.c.msg_key == key)
         row = await self._run(lambda c: c.execute(query).first())
-        return _message(row) if row is not None else None
+        return message_from(row) if row is not None else None
 
     async def mark(self, seq: int, status: str, only_from: Sequence[str] = (SENDING, FAILED),
                    touch: bool = False) -> Optional[Message]:
@@ -413,7 +276,7 @@ class SessionStore:
             query = query.where(messages.c.at < before)
         if since is not None:
             query = query.where(messages.c.at >= since)
-        return [_message(row) for row in await self._run(lambda c: c.execute(query.order_by(messages.c.seq)).all())]
+        return [message_from(row) for row in await self._run(lambda c: c.execute(query.order_by(messages.c.seq)).all())]
 
     async def link(self, session_id: str, external_id: str) -> None:
         """Remember the session's id in a connector's system."""
@@ -425,7 +288,7 @@ class SessionStore:
         row = await self._run(lambda c: c.execute(query).first())
         if row is None:
             raise SessionNotFound(f"(linked to '{external_id}')")
-        return _session(row)
+        return session_from(row)
 
     async def notify(self, channel: str, payload: str) -> None:
         """PostgreSQL NOTIFY, for the other service instances (handoff.service.fanout)."""
@@ -436,7 +299,7 @@ class SessionStore:
         row = await self._run(lambda c: c.execute(messages.select().where(messages.c.seq == seq)).first())
         if row is None:
             raise SessionNotFound(f"(of message {seq})")
-        return _message(row)
+        return message_from(row)
 
     async def saw(self, agent: str, at: datetime) -> None:
         """Record that the agent was there at `at`."""
@@ -457,4 +320,4 @@ class SessionStore:
     async def messages(self, session_id: str, after: int = 0) -> List[Message]:
         query = (messages.select().where(messages.c.session_id == session_id).where(messages.c.seq > after)
                  .order_by(messages.c.seq))
-        return [_message(row) for row in await self._run(lambda c: c.execute(query).all())]
+        return [message_from(row) for row in await self._run(lambda c: c.execute(query).all())]
